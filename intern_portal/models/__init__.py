@@ -1,0 +1,29 @@
+"""Every model, imported so that metadata (and Alembic) sees each table."""
+
+from .audit import AuditEntry
+from .cohorts import Cohort, CohortEvent, EventKind, Term
+from .internships import (
+    DegreeProgram,
+    Internship,
+    InternshipStatus,
+    MentorAssignment,
+    MentorProfile,
+    Project,
+)
+from .lunch import BookingStatus, LunchBlackout, LunchBooking, LunchSlot, LunchWindow, SlotStatus
+from .notify import OutboxMessage, ProgramSetting
+from .org import FocusArea, Org, Team
+from .outcomes import Outcome, OutcomeAuthor, OutcomeKind, OutcomeStatus, OutcomeStep
+from .plans import LaunchPlan, PlanMilestone, PlanTemplate, PlanVersion, TemplateMilestone, VenueTier
+from .types import utcnow
+from .users import ApiToken, CalendarFeed, Role, SignInFailure, User, UserRole
+
+__all__ = [
+    "ApiToken", "AuditEntry", "BookingStatus", "CalendarFeed", "Cohort", "CohortEvent",
+    "DegreeProgram", "EventKind", "FocusArea", "Internship", "InternshipStatus", "LaunchPlan",
+    "LunchBlackout", "LunchBooking", "LunchSlot", "LunchWindow", "MentorAssignment",
+    "MentorProfile", "Org", "Outcome", "OutcomeAuthor", "OutcomeKind", "OutcomeStatus",
+    "OutcomeStep", "OutboxMessage", "PlanMilestone", "PlanTemplate", "PlanVersion",
+    "ProgramSetting", "Project", "Role", "SignInFailure", "SlotStatus", "Team",
+    "TemplateMilestone", "Term", "User", "UserRole", "VenueTier", "utcnow",
+]

@@ -1,0 +1,137 @@
+"""Creating and changing people and their roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from .. import audit
+from ..auth.service import hash_password, normalize_email, password_problem
+from ..extensions import db
+from ..models import Role, User, UserRole
+from ..timeutil import is_time_zone
+
+USER_FIELDS = ("email", "name", "time_zone", "active", "roles")
+
+
+class UserError(ValueError):
+    """A change to a person was refused; field names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _user_state(user: User) -> dict:
+    state = audit.snapshot(user, ("email", "name", "time_zone", "active"))
+    state["roles"] = sorted(r.value for r in user.role_set)
+    return state
+
+
+def _check(email: str, time_zone: str, exclude_id: int | None = None) -> None:
+    if not is_time_zone(time_zone):
+        raise UserError(f"{time_zone!r} is not a time zone.", "time_zone")
+    clash = db.session.scalar(select(User.id).where(User.email == email))
+    if clash is not None and clash != exclude_id:
+        raise UserError("Another person already uses this email.", "email")
+
+
+def _set_roles(user: User, roles: Iterable[Role]) -> None:
+    wanted = set(roles)
+    for link in list(user.roles):
+        if link.role not in wanted:
+            user.roles.remove(link)
+    have = user.role_set
+    for role in sorted(wanted - have):
+        user.roles.append(UserRole(role=role))
+
+
+def _guard_admin_grant(actor: User | None, before: frozenset[Role], after: set[Role]) -> None:
+    if actor is None:  # command line: the operator is trusted
+        return
+    if (Role.ADMIN in before) != (Role.ADMIN in after) and not actor.has_role(Role.ADMIN):
+        raise UserError("Only an admin can grant or remove the admin role.", "roles")
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    roles: Iterable[Role],
+    time_zone: str = "UTC",
+    password: str | None = None,
+    actor: User | None = None,
+    commit: bool = True,
+) -> User:
+    """Create a person with roles; the password is optional (set later by the person)."""
+    email = normalize_email(email)
+    roles = set(roles)
+    _check(email, time_zone)
+    _guard_admin_grant(actor, frozenset(), roles)
+    if password is not None:
+        problem = password_problem(password, email)
+        if problem:
+            raise UserError(problem, "password")
+    user = User(email=email, name=name.strip(), time_zone=time_zone, active=True)
+    if password is not None:
+        user.password_hash = hash_password(password)
+    _set_roles(user, roles)
+    db.session.add(user)
+    audit.record(actor.id if actor else None, "create", user, f"Created {email}",
+                 after=_user_state(user))
+    if commit:
+        db.session.commit()
+    return user
+
+
+def update_user(
+    user: User,
+    *,
+    actor: User | None,
+    email: str,
+    name: str,
+    time_zone: str,
+    active: bool,
+    roles: Iterable[Role],
+    new_password: str | None = None,
+) -> User:
+    """Change a person's details, roles or password, as an admin or program lead."""
+    email = normalize_email(email)
+    roles = set(roles)
+    _check(email, time_zone, exclude_id=user.id)
+    _guard_admin_grant(actor, user.role_set, roles)
+    if actor is not None and actor.id == user.id and not active:
+        raise UserError("You can't disable your own account.", "active")
+    if actor is not None and actor.id == user.id and Role.ADMIN in user.role_set - roles:
+        raise UserError("You can't remove your own admin role.", "roles")
+    if new_password:
+        problem = password_problem(new_password, email)
+        if problem:
+            raise UserError(problem, "new_password")
+    before = _user_state(user)
+    user.email, user.name, user.time_zone, user.active = email, name.strip(), time_zone, active
+    _set_roles(user, roles)
+    if new_password:
+        user.password_hash = hash_password(new_password)
+    old, new = audit.changed(before, _user_state(user))
+    if new_password:
+        new["password"] = "reset"
+    if new:
+        audit.record(actor.id if actor else None, "update", user, f"Edited {email}", old, new)
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, *, name: str, time_zone: str, digest_opt_out: bool) -> User:
+    """A person changes their own name, time zone and digest choice."""
+    if not is_time_zone(time_zone):
+        raise UserError(f"{time_zone!r} is not a time zone.", "time_zone")
+    fields = ("name", "time_zone", "digest_opt_out")
+    before = audit.snapshot(user, fields)
+    user.name, user.time_zone, user.digest_opt_out = name.strip(), time_zone, digest_opt_out
+    old, new = audit.changed(before, audit.snapshot(user, fields))
+    if new:
+        audit.record(user.id, "update", user, f"{user.email} edited their profile", old, new)
+    db.session.commit()
+    return user
