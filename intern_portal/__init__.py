@@ -54,8 +54,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import db_events  # noqa: F401  (SQLite pragmas)
-    from . import models
+    from . import (
+        db_events,  # noqa: F401  (SQLite pragmas)
+        models,
+    )
 
     db.init_app(app)
     migrate.init_app(

@@ -9,3 +9,12 @@ from flask_wtf import FlaskForm
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """Render a page holding a form: 422 when the form carries errors, so clients can tell."""
     return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def refuse(form: FlaskForm, error: ValueError) -> None:
+    """Show a service's refusal on the field it names, or above the form."""
+    name = getattr(error, "field", None)
+    if name and name in form:
+        form[name].errors.append(str(error))
+    else:
+        form.form_errors.append(str(error))

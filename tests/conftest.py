@@ -92,10 +92,26 @@ def _truncate_all(url: str) -> None:
     engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Serve each request in its own app context, as a real server does.
+
+    The fixtures keep an app context open for factories; without this, requests would share
+    its `g` (the signed-in user) and its database session with the test and with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's own objects reload what the request wrote
+        return response
+
+
 def make_app(database_url: str, **overrides) -> Flask:
     config = _base_config(database_url)
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    return app
 
 
 @pytest.fixture
@@ -164,6 +180,9 @@ class QueryCounter:
 def counting_queries() -> Iterator[QueryCounter]:
     """Count the SQL statements the app sends while the block runs."""
     counter = QueryCounter()
+    # Tests share the app context's session with the requests they make: expire what the
+    # test loaded, so a request can't get for free what a real request would have to query.
+    db.session.expire_all()
 
     def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):

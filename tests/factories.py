@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from intern_portal.extensions import db
@@ -82,12 +83,20 @@ def cohort(term: Term = Term.SUMMER, year: int = 2026, start: date | None = None
     return c
 
 
+def summer_2026() -> Cohort:
+    """The cohort tests share unless they need another."""
+    found = db.session.scalar(
+        select(Cohort).where(Cohort.term == Term.SUMMER, Cohort.year == 2026)
+    )
+    return found or cohort(Term.SUMMER, 2026)
+
+
 def internship(intern: User | None = None, team_: Team | None = None,
                cohort_: Cohort | None = None, manager: User | None = None,
                status: InternshipStatus = InternshipStatus.ACTIVE,
                project_title: str | None = "Entity linking at scale") -> Internship:
     team_ = team_ or team()
-    cohort_ = cohort_ or cohort(year=2000 + next(_seq) % 100)
+    cohort_ = cohort_ or summer_2026()
     manager = manager or team_.manager or user(Role.MANAGER)
     i = Internship(
         intern=intern or user(Role.INTERN, time_zone="Asia/Kolkata"),

@@ -57,7 +57,9 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current.data, form.new.data)
+            service.change_password(
+                current_user._get_current_object(), form.current.data, form.new.data
+            )
         except service.SignInError as error:
             target = form.current if "current" in str(error) else form.new
             target.errors.append(str(error))

@@ -42,7 +42,7 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         users.update_profile(
-            current_user,
+            current_user._get_current_object(),
             name=form.name.data,
             time_zone=form.time_zone.data,
             digest_opt_out=form.digest_opt_out.data,

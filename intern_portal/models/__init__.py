@@ -14,7 +14,14 @@ from .lunch import BookingStatus, LunchBlackout, LunchBooking, LunchSlot, LunchW
 from .notify import OutboxMessage, ProgramSetting
 from .org import FocusArea, Org, Team
 from .outcomes import Outcome, OutcomeAuthor, OutcomeKind, OutcomeStatus, OutcomeStep
-from .plans import LaunchPlan, PlanMilestone, PlanTemplate, PlanVersion, TemplateMilestone, VenueTier
+from .plans import (
+    LaunchPlan,
+    PlanMilestone,
+    PlanTemplate,
+    PlanVersion,
+    TemplateMilestone,
+    VenueTier,
+)
 from .types import utcnow
 from .users import ApiToken, CalendarFeed, Role, SignInFailure, User, UserRole
 

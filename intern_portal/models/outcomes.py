@@ -127,4 +127,7 @@ class OutcomeAuthor(db.Model):
     outcome: Mapped[Outcome] = relationship(back_populates="authors")
     user: Mapped[User | None] = relationship()
 
-    __table_args__ = (UniqueConstraint("outcome_id", "position"), check("position >= 1", "position_positive"))
+    __table_args__ = (
+        UniqueConstraint("outcome_id", "position"),
+        check("position >= 1", "position_positive"),
+    )

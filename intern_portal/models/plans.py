@@ -127,4 +127,7 @@ class PlanVersion(db.Model):
     created_by_id: Mapped[int | None] = fk("users.id", nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("plan_id", "version"), check("version >= 1", "version_positive"))
+    __table_args__ = (
+        UniqueConstraint("plan_id", "version"),
+        check("version >= 1", "version_positive"),
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..auth.service import hash_password, normalize_email, password_problem
+from ..authz import require
 from ..extensions import db
 from ..models import Role, User, UserRole
 from ..timeutil import is_time_zone
@@ -77,12 +80,31 @@ def create_user(
     if password is not None:
         user.password_hash = hash_password(password)
     _set_roles(user, roles)
-    db.session.add(user)
-    audit.record(actor.id if actor else None, "create", user, f"Created {email}",
-                 after=_user_state(user))
-    if commit:
-        db.session.commit()
+    with _email_clash_refused():
+        db.session.add(user)
+        audit.record(actor.id if actor else None, "create", user, f"Created {email}",
+                     after=_user_state(user))
+        if commit:
+            db.session.commit()
     return user
+
+
+def check_may_edit(actor: User, person: User) -> None:
+    """Refuse a non-admin who changes an admin's account: a password reset would hand it over."""
+    require(
+        actor.has_role(Role.ADMIN) or not person.has_role(Role.ADMIN),
+        "Only an admin can change an admin's account.",
+    )
+
+
+@contextmanager
+def _email_clash_refused() -> Iterator[None]:
+    """Turn a twin saved at the same moment into the field message, not a 500."""
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        raise UserError("Another person already uses this email.", "email") from error
 
 
 def update_user(
@@ -97,6 +119,8 @@ def update_user(
     new_password: str | None = None,
 ) -> User:
     """Change a person's details, roles or password, as an admin or program lead."""
+    if actor is not None:
+        check_may_edit(actor, user)
     email = normalize_email(email)
     roles = set(roles)
     _check(email, time_zone, exclude_id=user.id)
@@ -117,9 +141,10 @@ def update_user(
     old, new = audit.changed(before, _user_state(user))
     if new_password:
         new["password"] = "reset"
-    if new:
-        audit.record(actor.id if actor else None, "update", user, f"Edited {email}", old, new)
-    db.session.commit()
+    with _email_clash_refused():
+        if new:
+            audit.record(actor.id if actor else None, "update", user, f"Edited {email}", old, new)
+        db.session.commit()
     return user
 
 

@@ -1,0 +1,1 @@
+"""Orgs, their teams and the focus areas each team names."""
