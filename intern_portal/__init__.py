@@ -87,13 +87,27 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
+    from .calendar.routes import bp as calendar_bp
     from .cohorts.routes import bp as cohorts_bp
     from .home.routes import bp as home_bp
+    from .lunch.routes import bp as lunch_bp
+    from .mentors.routes import bp as mentors_bp
+    from .notify.routes import bp as notify_bp
+    from .outcomes.routes import bp as outcomes_bp
+    from .plans.routes import bp as plans_bp
+    from .reports.routes import bp as reports_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(cohorts_bp, url_prefix="/cohorts")
+    app.register_blueprint(mentors_bp, url_prefix="/mentors")
+    app.register_blueprint(plans_bp, url_prefix="/plans")
+    app.register_blueprint(lunch_bp, url_prefix="/lunch")
+    app.register_blueprint(outcomes_bp, url_prefix="/outcomes")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(calendar_bp, url_prefix="/calendar")
+    app.register_blueprint(notify_bp, url_prefix="/outbox")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
 

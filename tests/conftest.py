@@ -50,7 +50,7 @@ def _base_config(url: str) -> dict:
 def _migrate(url: str) -> None:
     app = create_app(_base_config(url))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
 
 

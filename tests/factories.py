@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -11,16 +11,29 @@ from werkzeug.security import generate_password_hash
 from intern_portal.extensions import db
 from intern_portal.models import (
     Cohort,
+    CohortEvent,
     DegreeProgram,
+    EventKind,
     FocusArea,
     Internship,
     InternshipStatus,
+    LaunchPlan,
+    LunchBooking,
+    LunchSlot,
+    LunchWindow,
     MentorAssignment,
     MentorProfile,
     Org,
+    OutboxMessage,
+    Outcome,
+    OutcomeKind,
+    OutcomeStatus,
+    PlanMilestone,
+    PlanTemplate,
     Project,
     Role,
     Team,
+    TemplateMilestone,
     Term,
     User,
     UserRole,
@@ -132,3 +145,39 @@ def assign(internship_: Internship, mentor_: User, primary: bool = True) -> Ment
     db.session.add(a)
     db.session.commit()
     return a
+
+
+def domain_rows(internship_: Internship, scientist: User, lead: User) -> dict[str, int]:
+    """One row of each later area, tied to this internship; returns URL ids by name."""
+    start = datetime.combine(internship_.start_date, time(19, 0), tzinfo=UTC)
+    template = PlanTemplate(team_id=internship_.team_id, name=f"Template {next(_seq)}",
+                            goal_paper=True, milestones=[TemplateMilestone(week=2, title="Read")])
+    plan = LaunchPlan(internship=internship_, template=template, project_title="Plan",
+                      goal_paper=True)
+    milestone = PlanMilestone(plan=plan, week=2, title="Literature review",
+                              due_date=internship_.start_date + timedelta(days=14))
+    window = LunchWindow(scientist=scientist, weekdays=0b10100, start_time=time(12),
+                         end_time=time(13), time_zone="America/Los_Angeles",
+                         valid_from=internship_.start_date, valid_until=internship_.end_date,
+                         video_url="https://meet.example.com/lunch")
+    slot = LunchSlot(scientist=scientist, window=window, starts_at=start,
+                     ends_at=start + timedelta(minutes=30), time_zone="America/Los_Angeles",
+                     video_url="https://meet.example.com/lunch")
+    booking = LunchBooking(slot=slot, intern_id=internship_.intern_id,
+                           uid=f"lunch-{next(_seq)}@intern-portal")
+    outcome = Outcome(project=internship_.project, kind=OutcomeKind.PAPER,
+                      status=OutcomeStatus.DRAFT, title="A paper", status_date=start.date())
+    event = CohortEvent(cohort_id=internship_.cohort_id, kind=EventKind.FIRESIDE_CHAT,
+                        title="Fireside chat", starts_at=start, ends_at=start + timedelta(hours=1),
+                        time_zone="America/Los_Angeles", created_by_id=lead.id)
+    message = OutboxMessage(dedupe_key=f"test:{next(_seq)}", kind="test",
+                            recipient_id=internship_.intern_id, to_email=internship_.intern.email,
+                            subject="Hello", body_text="Hello", due_at=start)
+    rows = [template, plan, milestone, window, slot, booking, outcome, event, message]
+    db.session.add_all(rows)
+    db.session.commit()
+    return {
+        "template_id": template.id, "plan_id": plan.id, "milestone_id": milestone.id,
+        "window_id": window.id, "slot_id": slot.id, "booking_id": booking.id,
+        "outcome_id": outcome.id, "event_id": event.id, "message_id": message.id,
+    }

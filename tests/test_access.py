@@ -48,14 +48,18 @@ def world(app):
     cohort = factories.cohort()
     internship = factories.internship(intern=people["intern"], team_=team, cohort_=cohort,
                                       manager=manager)
-    factories.assign(internship, people["mentor"])
+    assignment = factories.assign(internship, people["mentor"])
+    extra = factories.domain_rows(internship, people["mentor"], people["program_lead"])
     ids = {
         "user_id": people["intern"].id,
+        "mentor_id": people["mentor"].id,
         "org_id": team.org_id,
         "team_id": team.id,
         "cohort_id": cohort.id,
         "internship_id": internship.id,
         "project_id": internship.project.id,
+        "assignment_id": assignment.id,
+        **extra,
     }
     return people, ids
 

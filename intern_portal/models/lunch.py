@@ -81,6 +81,7 @@ class LunchSlot(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     scientist: Mapped[User] = relationship()
+    window: Mapped[LunchWindow | None] = relationship()
     bookings: Mapped[list[LunchBooking]] = relationship(back_populates="slot")
 
     __table_args__ = (

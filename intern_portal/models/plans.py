@@ -81,6 +81,7 @@ class LaunchPlan(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     internship: Mapped[Internship] = relationship()
+    template: Mapped[PlanTemplate | None] = relationship()
     milestones: Mapped[list[PlanMilestone]] = relationship(
         back_populates="plan", order_by="PlanMilestone.due_date", cascade="all, delete-orphan"
     )

@@ -1,0 +1,5 @@
+"""Lunch pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("lunch", __name__)

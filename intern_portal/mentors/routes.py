@@ -1,0 +1,5 @@
+"""Mentors pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("mentors", __name__)

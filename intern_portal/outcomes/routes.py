@@ -1,0 +1,5 @@
+"""Outcomes pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("outcomes", __name__)

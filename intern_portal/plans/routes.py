@@ -1,0 +1,5 @@
+"""Plans pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("plans", __name__)
