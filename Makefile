@@ -27,6 +27,9 @@ install-test: $(VENV)/.stamp-test
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --skip-if-present
+	@# The scheduler runs beside the dev server (never inside it) and mail lands in instance/mail/.
+	MAIL_TRANSPORT=file $(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test

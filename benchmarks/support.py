@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from intern_portal import create_app
 from intern_portal.extensions import db
@@ -19,7 +19,7 @@ from intern_portal.extensions import db
 
 @contextmanager
 def bench_app(**overrides) -> Iterator[Flask]:
-    """An app on a fresh migrated database: BENCH_DATABASE_URL if set, else a temp SQLite file."""
+    """An app on a fresh migrated database: a temp SQLite file, or BENCH_DATABASE_URL (wiped)."""
     url = os.environ.get("BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory() as tmp:
         config = {
@@ -31,6 +31,10 @@ def bench_app(**overrides) -> Iterator[Flask]:
         config.update(overrides)
         app = create_app(config)
         with app.app_context():
+            if url:  # a database of the benchmarks' own: start it empty every run
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE"))
+                    conn.execute(text("CREATE SCHEMA public"))
             upgrade()
             yield app
             db.session.remove()

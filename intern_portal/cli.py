@@ -1,4 +1,5 @@
-"""Command-line tools: flask demo-data, create-user, create-token, revoke-token."""
+"""Command-line tools: flask demo-data, create-user, create-token, revoke-token, scheduler,
+send-outbox."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from . import demo
 from .api import tokens
 from .extensions import db
 from .models import Role, User
+from .notify.commands import scheduler_command, send_outbox_command
 from .timeutil import is_time_zone
 from .users.service import UserError, create_user
 
@@ -21,7 +23,7 @@ PASSWORD_ENV = "PORTAL_NEW_USER_PASSWORD"
 def register_cli(app: Flask) -> None:
     """Attach the portal's commands to the flask CLI."""
     for command in (demo_data_command, create_user_command, create_token_command,
-                    revoke_token_command):
+                    revoke_token_command, scheduler_command, send_outbox_command):
         app.cli.add_command(command)
 
 

@@ -29,6 +29,23 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+def _development_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so a restart doesn't sign everyone out."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = os.urandom(32).hex()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process (the scheduler) just wrote it
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret)
+        return secret
+
+
 def load_config(instance_path: str) -> dict[str, Any]:
     """Build the settings dictionary from the environment."""
     env = os.environ.get("PORTAL_ENV", "development").strip().lower()
@@ -37,8 +54,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
     if production and not secret:
         raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production.")
     if not secret:
-        # Development only: a per-process random key, so nothing guessable ships in code.
-        secret = os.urandom(32).hex()
+        secret = _development_secret(instance_path)
 
     portal_tz = os.environ.get("PORTAL_TIMEZONE", "UTC")
     if portal_tz not in available_timezones():

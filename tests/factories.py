@@ -181,3 +181,59 @@ def domain_rows(internship_: Internship, scientist: User, lead: User) -> dict[st
         "window_id": window.id, "slot_id": slot.id, "booking_id": booking.id,
         "outcome_id": outcome.id, "event_id": event.id, "message_id": message.id,
     }
+
+
+def plan_template(team_: Team, name: str | None = None, goal_paper: bool = True,
+                  goal_production: bool = False,
+                  weeks: tuple[tuple[int, str], ...] = ((1, "Onboarding"), (4, "Baseline"),
+                                                        (10, "Paper draft"))) -> PlanTemplate:
+    """A team's plan template with a top-tier paper goal and a few weekly milestones."""
+    t = PlanTemplate(team_id=team_.id, name=name or f"Template {next(_seq)}",
+                     goal_paper=goal_paper, paper_venue="NeurIPS" if goal_paper else None,
+                     goal_production=goal_production,
+                     milestones=[TemplateMilestone(week=w, title=title) for w, title in weeks])
+    db.session.add(t)
+    db.session.commit()
+    return t
+
+
+def lunch_slot(scientist: User | None = None, starts_at: datetime | None = None,
+               minutes: int = 30, seats: int = 1, topic: str = "",
+               time_zone: str = "America/Los_Angeles") -> LunchSlot:
+    """An open lunch slot; by default three days from now, so any lead time is met."""
+    scientist = scientist or mentor()
+    starts_at = starts_at or (datetime.now(UTC) + timedelta(days=3)).replace(
+        second=0, microsecond=0)
+    s = LunchSlot(scientist_id=scientist.id, starts_at=starts_at,
+                  ends_at=starts_at + timedelta(minutes=minutes), time_zone=time_zone,
+                  seats=seats, video_url="https://meet.example.com/lunch", topic=topic)
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
+def outcome(project: Project, kind: OutcomeKind = OutcomeKind.PAPER,
+            status: OutcomeStatus = OutcomeStatus.PUBLISHED, top_tier: bool = True,
+            internal: bool = False, on: date | None = None, title: str | None = None) -> Outcome:
+    """An outcome of a project that reached a status on a date, with that one step."""
+    from intern_portal.models import OutcomeStep
+
+    day = on or date(2026, 1, 15)
+    o = Outcome(project_id=project.id, kind=kind, status=status, top_tier=top_tier,
+                internal=internal, status_date=day, title=title or f"Outcome {next(_seq)}",
+                venue="NeurIPS" if kind in (OutcomeKind.PAPER, OutcomeKind.TUTORIAL) else None,
+                steps=[OutcomeStep(status=status, occurred_on=day)])
+    db.session.add(o)
+    db.session.commit()
+    return o
+
+
+def import_job(creator: User | None = None) -> object:
+    """A finished import of an interns file."""
+    from intern_portal.models import ImportJob, ImportKind, ImportStatus
+
+    job = ImportJob(kind=ImportKind.INTERNS, status=ImportStatus.DONE, filename="interns.csv",
+                    created_by=creator, errors=[], finished_at=datetime.now(UTC))
+    db.session.add(job)
+    db.session.commit()
+    return job

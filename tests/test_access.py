@@ -59,6 +59,8 @@ def world(app):
         "internship_id": internship.id,
         "project_id": internship.project.id,
         "assignment_id": assignment.id,
+        "token": "no-such-feed-token",  # calendar feeds answer 404 to an unknown token
+        "job_id": factories.import_job(people["program_lead"]).id,
         **extra,
     }
     return people, ids

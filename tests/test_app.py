@@ -47,3 +47,12 @@ def test_https_requests_get_strict_transport_security(client):
     assert "max-age" in response.headers["Strict-Transport-Security"]
     plain = client.get("/auth/login")
     assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_development_key_survives_a_restart(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    first = create_app().config["SECRET_KEY"]
+    second = create_app().config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

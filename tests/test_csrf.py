@@ -44,6 +44,10 @@ def test_every_form_post_without_token_is_refused(csrf_app):
     ids = {"user_id": admin.id, "org_id": team.org_id, "team_id": team.id,
            "cohort_id": internship.cohort_id, "internship_id": internship.id,
            "project_id": internship.project.id}
+    mentor = factories.mentor()
+    ids["assignment_id"] = factories.assign(internship, mentor).id
+    ids["mentor_id"] = mentor.id
+    ids.update(factories.domain_rows(internship, mentor, admin))
     client = csrf_app.test_client()
     sign_in(client, admin.email)
     audit_rows = db.session.scalar(select(func.count()).select_from(AuditEntry))

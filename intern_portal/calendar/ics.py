@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -95,3 +96,17 @@ def calendar(items: list[CalendarItem], *, method: str | None = None, name: str 
 def invitation(item: CalendarItem, stamp: datetime | None = None) -> bytes:
     """An invitation for one item: METHOD:REQUEST, or METHOD:CANCEL once it is cancelled."""
     return calendar([item], method="CANCEL" if item.cancelled else "REQUEST", stamp=stamp)
+
+
+@lru_cache(maxsize=50_000)
+def _event_block(item: CalendarItem, stamp: datetime | None) -> bytes:
+    return to_event(item, stamp).to_ical()
+
+
+def feed(items: list[CalendarItem], *, name: str = "") -> bytes:
+    """A subscribable VCALENDAR, each event stamped with its item's LAST-MODIFIED."""
+    # An event's text depends only on its item, so it is built once per version and reused
+    # for every poll of every feed that holds it.
+    head, _, tail = calendar([], name=name).rpartition(b"END:VCALENDAR")
+    blocks = b"".join(_event_block(item, item.last_modified) for item in items)
+    return head + blocks + b"END:VCALENDAR" + tail

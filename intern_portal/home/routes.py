@@ -3,8 +3,10 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..authz import PUBLIC, SIGNED_IN, allow
+from ..auth.forms import EmptyForm
+from ..authz import SIGNED_IN, allow
 from ..models import Role
+from ..plans import service as plan_service
 from ..users import service as users
 from ..views import render_form
 from . import service
@@ -20,6 +22,8 @@ def index():
     context = {"roles": roles}
     if Role.INTERN in roles:
         context["internships"] = service.intern_internships(current_user)
+        context["plans"] = plan_service.visible_plans(context["internships"])
+        context["ack_form"] = EmptyForm()
     if Role.MENTOR in roles:
         context["mentees"] = service.mentees(current_user)
     if Role.MANAGER in roles:
@@ -28,11 +32,15 @@ def index():
     if Role.PROGRAM_LEAD in roles or Role.ADMIN in roles:
         context["cohorts"] = service.cohort_summaries()
         context["counts"] = service.program_counts()
+    if Role.MENTOR in roles or Role.MANAGER in roles:
+        others = context.get("mentees", []) + context.get("managed", [])
+        context["plan_ids"] = plan_service.plan_ids([i.id for i in others])
     if Role.ADMIN in roles:
         context["role_counts"] = service.role_counts()
         context["audit"] = service.recent_audit()
     return render_template(
-        "home/index.html", current_mentors=service.current_mentors, **context
+        "home/index.html", current_mentors=service.current_mentors,
+        today_for=plan_service.local_today, **context
     )
 
 
@@ -50,9 +58,3 @@ def profile():
         flash("Your profile is saved.", "success")
         return redirect(url_for("home.profile"))
     return render_form("home/profile.html", form)
-
-
-@bp.route("/healthz")
-@allow(PUBLIC)
-def healthz():
-    return {"status": "ok"}

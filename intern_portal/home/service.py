@@ -14,6 +14,7 @@ from ..models import (
     Internship,
     InternshipStatus,
     MentorAssignment,
+    MentorProfile,
     Org,
     Role,
     Team,
@@ -32,7 +33,10 @@ def _with_people():  # type: ignore[no-untyped-def]
         joinedload(Internship.cohort),
         joinedload(Internship.team).joinedload(Team.org),
         joinedload(Internship.project),
-        selectinload(Internship.assignments).joinedload(MentorAssignment.mentor),
+        selectinload(Internship.assignments).options(
+            joinedload(MentorAssignment.mentor),
+            joinedload(MentorAssignment.mentor_profile).joinedload(MentorProfile.team),
+        ),
     )
 
 

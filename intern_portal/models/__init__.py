@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry
 from .cohorts import Cohort, CohortEvent, EventKind, Term
+from .imports import ImportJob, ImportKind, ImportStatus
 from .internships import (
     DegreeProgram,
     Internship,
@@ -11,7 +12,7 @@ from .internships import (
     Project,
 )
 from .lunch import BookingStatus, LunchBlackout, LunchBooking, LunchSlot, LunchWindow, SlotStatus
-from .notify import OutboxMessage, ProgramSetting
+from .notify import CalendarItemState, OutboxMessage, ProgramSetting
 from .org import FocusArea, Org, Team
 from .outcomes import Outcome, OutcomeAuthor, OutcomeKind, OutcomeStatus, OutcomeStep
 from .plans import (
@@ -26,11 +27,13 @@ from .types import utcnow
 from .users import ApiToken, CalendarFeed, Role, SignInFailure, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEntry", "BookingStatus", "CalendarFeed", "Cohort", "CohortEvent",
+    "ApiToken", "AuditEntry", "BookingStatus", "CalendarFeed", "CalendarItemState", "Cohort",
+    "CohortEvent",
     "DegreeProgram", "EventKind", "FocusArea", "Internship", "InternshipStatus", "LaunchPlan",
     "LunchBlackout", "LunchBooking", "LunchSlot", "LunchWindow", "MentorAssignment",
     "MentorProfile", "Org", "Outcome", "OutcomeAuthor", "OutcomeKind", "OutcomeStatus",
     "OutcomeStep", "OutboxMessage", "PlanMilestone", "PlanTemplate", "PlanVersion",
     "ProgramSetting", "Project", "Role", "SignInFailure", "SlotStatus", "Team",
     "TemplateMilestone", "Term", "User", "UserRole", "VenueTier", "utcnow",
+    "ImportJob", "ImportKind", "ImportStatus",
 ]

@@ -135,6 +135,12 @@ class MentorAssignment(db.Model):
 
     internship: Mapped[Internship] = relationship(back_populates="assignments")
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+    # The mentor's profile (team, capacity), for pages that show it beside the assignment.
+    mentor_profile: Mapped[MentorProfile | None] = relationship(
+        primaryjoin="foreign(MentorAssignment.mentor_id) == MentorProfile.user_id",
+        viewonly=True,
+        uselist=False,
+    )
 
     __table_args__ = (
         check("ended_at IS NULL OR ended_at >= started_at", "dates_in_order"),

@@ -1,4 +1,4 @@
-"""The outbox of messages the system owes people, and program-wide settings."""
+"""The outbox of messages the system owes people, calendar item versions, program settings."""
 
 from __future__ import annotations
 
@@ -54,3 +54,17 @@ class ProgramSetting(db.Model):
     key: Mapped[str] = mapped_column(String(120), unique=True)
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CalendarItemState(db.Model):
+    """The last seen version of one calendar item, so its SEQUENCE rises on every change."""
+
+    __tablename__ = "calendar_item_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(255), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (check("sequence >= 0", "sequence_non_negative"),)

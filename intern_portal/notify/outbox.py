@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -50,8 +52,9 @@ def enqueue(
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
         index_elements=["dedupe_key"]
-    )
-    return db.session.execute(statement).rowcount == 1
+    ).returning(OutboxMessage.id)
+    # RETURNING rather than rowcount: psycopg reports -1 for an insert that may do nothing.
+    return db.session.execute(statement).scalar() is not None
 
 
 def pending_for(recipient: User) -> list[OutboxMessage]:
@@ -63,3 +66,39 @@ def pending_for(recipient: User) -> list[OutboxMessage]:
             .order_by(OutboxMessage.due_at)
         )
     )
+
+
+def enqueue_many(messages: list[dict[str, Any]], render: Callable[[dict[str, Any]], dict[str, Any]],
+                 chunk: int = 500) -> int:
+    """Add many owed messages, two statements per chunk; return how many were new."""
+    # Each message is a dict with kind, key, recipient and due_at plus whatever render() needs;
+    # render() makes subject, body_text and body_html and runs only for keys not yet stored.
+    # The caller commits.
+    added = 0
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for start in range(0, len(messages), chunk):
+        part = {m["key"][:255]: m for m in messages[start:start + chunk]}
+        known = set(db.session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(list(part)))
+        ))
+        rows = []
+        now = utcnow()
+        for key, message in part.items():
+            if key in known:
+                continue
+            recipient: User = message["recipient"]
+            text = render(message)
+            rows.append({
+                "dedupe_key": key, "kind": message["kind"], "recipient_id": recipient.id,
+                "to_email": recipient.email, "subject": text["subject"][:300],
+                "body_text": text["body_text"], "body_html": text.get("body_html"),
+                "ics": text.get("ics"), "due_at": message["due_at"], "attempts": 0,
+                "created_at": now,
+            })
+        if rows:
+            statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(
+                index_elements=["dedupe_key"])
+            db.session.connection().execute(statement, rows)
+            added += len(rows)
+    return added
