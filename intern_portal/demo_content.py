@@ -291,3 +291,134 @@ INTERNS = (
     ("Hyun-woo Lee", "KAIST"), ("Amara Obi", "MIT"),
     ("Nisha Agarwal", "IIT Delhi"), ("Tomás Silva", "Carnegie Mellon University"),
 )
+
+# Launch-plan templates every team writes from: (name, paper goal, production goal, milestones).
+# A milestone is (week, title, description); week N is due on the fifth day of that week.
+RESEARCH_TEMPLATE = (
+    "Research internship", True, False,
+    (
+        (1, "Set up the environment and reproduce the baseline",
+         "Accounts, data access and the team's baseline numbers reproduced."),
+        (2, "Write the one-page problem statement",
+         "The question, why it matters, how we will know it worked; reviewed with the mentor."),
+        (4, "Literature review and first experiment",
+         "A short related-work list and the first result against the baseline."),
+        (7, "Mid-internship review",
+         "Present results so far to the team; agree on the paper's main claim."),
+        (10, "Main experiments complete", "All numbers for the paper's main table."),
+        (13, "Paper draft and final talk", "Full draft shared with co-authors; final team talk."),
+    ),
+)
+APPLIED_TEMPLATE = (
+    "Applied science internship", False, True,
+    (
+        (1, "Onboarding and data access", "Pipelines, dashboards and the current model's metrics."),
+        (3, "Offline prototype", "A prototype that beats the current model offline."),
+        (6, "Design review with engineering",
+         "Agree on the serving path, latency budget and an A/B plan."),
+        (9, "Online experiment running", "The change behind a flag in an A/B test."),
+        (12, "Hand-over and write-up", "Runbook, results write-up and hand-over to the owners."),
+    ),
+)
+# Each team's usual paper venues; the first is what its research template aims for.
+TEAM_VENUES = {
+    "Conversational Understanding": ("ACL", "EMNLP", "NeurIPS"),
+    "Speech Recognition Science": ("ICASSP", "Interspeech", "ICML"),
+    "ML Systems Research": ("MLSys", "NeurIPS", "ICML"),
+    "Visual Perception": ("CVPR", "ICCV", "NeurIPS"),
+    "Product Knowledge Graph": ("KDD", "ACL", "WWW"),
+    "Search Relevance": ("SIGIR", "EMNLP", "KDD"),
+    "Forecasting Science": ("NeurIPS", "ICML", "KDD"),
+    "Fraud Detection": ("KDD", "NeurIPS", "WWW"),
+}
+TOP_TIER_VENUES = frozenset({"ACL", "EMNLP", "NeurIPS", "ICML", "CVPR", "ICCV", "KDD", "SIGIR",
+                             "WWW", "MLSys"})
+INTERNAL_VENUE = "Amazon Machine Learning Conference (internal)"
+DONE_NOTES = (
+    "Done; notes are in the project doc.",
+    "Reviewed with my mentor, who signed off.",
+    "Finished a little early.",
+    "Done, with two follow-ups noted for next week.",
+    "Shared with the team in the weekly sync.",
+    "",
+)
+
+LUNCH_TOPICS = (
+    "Ask me anything about research careers",
+    "From a paper to a product",
+    "Picking a PhD thesis topic",
+    "Life as an applied scientist",
+    "Writing papers people read",
+    "Open questions in my area",
+)
+CANCEL_REASONS = (
+    "A deadline moved up; sorry!",
+    "Feeling unwell today.",
+    "Clashes with my team's design review.",
+    "Travelling that day.",
+)
+# US mentors host no lunch dates on Thanksgiving, the demo's today.
+THANKSGIVING = date(2026, 11, 26)
+
+# Production outcomes and extra outcome kinds, written from the project title.
+PRODUCTION_TITLES = (
+    "{title}: model in the team's serving stack",
+    "{title}: pipeline adopted by the owning team",
+    "{title}: launched behind an A/B test",
+)
+TUTORIAL_VENUES = ("KDD 2027 tutorials", "ACL 2027 tutorials")
+PATENT_TITLE = "System and method for {title}"
+OPEN_SOURCE_URL = "https://github.com/example-intern-portal/{slug}"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    kind: str  # an EventKind value
+    title: str
+    description: str
+    day: date
+    hour: int
+    minutes: int
+    team: str | None = None
+    cancelled: bool = False
+
+
+EVENT_TIME_ZONE = "America/Los_Angeles"
+FALL_EVENTS = (
+    EventSpec("networking", "Welcome mixer for the Fall cohort",
+              "Meet the other interns, the program team and a few mentors. Cameras on!",
+              date(2026, 9, 10), 9, 60),
+    EventSpec("fireside_chat", "Fireside chat with the VP of Applied Science",
+              "How science teams choose problems, and what makes an internship project land.",
+              date(2026, 9, 24), 10, 60),
+    EventSpec("knowledge_sharing", "Knowledge sharing: evaluating LLMs without fooling yourself",
+              "Hiroshi Tanaka on benchmark leakage, judge models and honest baselines.",
+              date(2026, 10, 8), 9, 45),
+    EventSpec("discussion_group", "Discussion group: reading papers critically",
+              "A moderated discussion in small groups; bring a paper you disagreed with.",
+              date(2026, 10, 22), 8, 60),
+    EventSpec("knowledge_sharing", "Knowledge sharing: shipping a model behind an A/B test",
+              "Karthik Raman on what changes between an offline win and a launch.",
+              date(2026, 11, 5), 8, 45, cancelled=True),
+    EventSpec("team_event", "Product Knowledge Graph team offsite (virtual)",
+              "Lightning talks from each intern, then an online trivia game.",
+              date(2026, 11, 12), 13, 90, team="Product Knowledge Graph"),
+    EventSpec("knowledge_sharing", "Knowledge sharing: shipping a model behind an A/B test",
+              "Rescheduled from 5 Nov. Karthik Raman on what changes between an offline win "
+              "and a launch.",
+              date(2026, 12, 3), 8, 45),
+    EventSpec("networking", "End-of-term showcase and farewell",
+              "Five-minute project showcases from every Fall intern.",
+              date(2026, 12, 15), 9, 90),
+)
+
+# Last year's Summer cohort, so the reports' trend has a finished year to compare with.
+PAST_COHORT = CohortSpec(Term.SUMMER, 2025, date(2025, 5, 27), date(2025, 8, 29), False, 15, 3, 0)
+PAST_INTERNS = (
+    ("Julia Novak", "University of Toronto"), ("Kenji Watanabe", "Stanford University"),
+    ("Fatou Diop", "Columbia University"), ("Rahul Prasad", "IIT Bombay"),
+    ("Hana Yoshida", "UC Berkeley"), ("Mateus Costa", "UT Austin"),
+    ("Leah Goldberg", "MIT"), ("Sanjay Pillai", "IISc Bengaluru"),
+    ("Olivia Bennett", "University of Washington"), ("Yusuf Demir", "ETH Zurich"),
+    ("Grace Liu", "Carnegie Mellon University"), ("Anika Bose", "IIT Delhi"),
+)

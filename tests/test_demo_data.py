@@ -1,22 +1,35 @@
 """flask demo-data: a believable program in an empty database, and never over real data."""
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, time
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from intern_portal.demo_content import DEMO_EMAILS, DEMO_PASSWORDS
 from intern_portal.extensions import db
 from intern_portal.models import (
     AuditEntry,
+    BookingStatus,
     Cohort,
+    CohortEvent,
+    EventKind,
     FocusArea,
     Internship,
     InternshipStatus,
+    LaunchPlan,
+    LunchBooking,
+    LunchSlot,
     MentorAssignment,
     MentorProfile,
     Org,
+    Outcome,
+    OutcomeKind,
+    OutcomeStatus,
+    PlanVersion,
     Project,
     Role,
     Team,
@@ -24,6 +37,9 @@ from intern_portal.models import (
     User,
     UserRole,
 )
+from intern_portal.models.outcomes import STATUSES_BY_KIND
+from intern_portal.plans.delivery import delivered_on_day_one, due_delivery_at
+from intern_portal.plans.service import due_date_for_week
 
 from . import factories
 from .conftest import make_app
@@ -76,7 +92,7 @@ def test_demo_data_fills_an_empty_database_with_the_promised_program(loaded):
     assert {t.location for t in teams} == {"Seattle", "Boston", "Bengaluru", "Gurugram"}
     areas = Counter(db.session.scalars(select(FocusArea.team_id)))
     assert all(2 <= areas[t.id] <= 3 for t in teams)
-    assert 55 <= people_with(Role.INTERN) <= 65
+    assert 65 <= people_with(Role.INTERN) <= 75
     assert 18 <= count(MentorProfile) <= 22 and people_with(Role.MENTOR) == count(MentorProfile)
     assert people_with(Role.ADMIN) == people_with(Role.PROGRAM_LEAD) == 1
     assert db.session.scalar(select(func.count(User.id)).where(User.password_hash.is_(None))) == 0
@@ -105,7 +121,9 @@ def test_each_manager_owns_a_team_and_one_owns_two(loaded):
 
 def test_cohorts_have_the_promised_dates(loaded):
     cohorts = {(c.term, c.year): c for c in db.session.scalars(select(Cohort))}
-    assert set(cohorts) == {(Term.SUMMER, 2026), (Term.FALL, 2026), (Term.WINTER, 2027)}
+    assert set(cohorts) == {
+        (Term.SUMMER, 2025), (Term.SUMMER, 2026), (Term.FALL, 2026), (Term.WINTER, 2027)
+    }
     fall = cohorts[(Term.FALL, 2026)]
     assert (fall.start_date, fall.end_date) == (date(2026, 9, 8), date(2026, 12, 18))
     assert cohorts[(Term.WINTER, 2027)].virtual
@@ -153,6 +171,9 @@ def test_no_mentor_is_over_capacity(loaded):
 def test_return_interns_link_to_their_summer_internship(loaded):
     returns = [i for i in internships() if i.previous_internship_id is not None]
     assert len(returns) >= 2
+    years = Counter(db.session.get(Internship, i.previous_internship_id).cohort.year
+                    for i in returns)
+    assert years[2025] >= 2 and years[2026] >= 2
     for i in returns:
         previous = db.session.get(Internship, i.previous_internship_id)
         assert previous.intern_id == i.intern_id
@@ -248,3 +269,155 @@ def test_demo_data_on_an_unmigrated_database_says_to_upgrade_first(tmp_path):
     result = bare.test_cli_runner().invoke(args=["demo-data"])
     assert result.exit_code != 0
     assert "flask db upgrade" in result.output
+
+
+def _demo_user(role: Role) -> User:
+    return db.session.scalar(select(User).where(User.email == DEMO_EMAILS[role]))
+
+
+def test_current_interns_have_plans_due_from_their_own_start(loaded):
+    started = [i for i in internships() if i.cohort.term in (Term.SUMMER, Term.FALL)
+               and i.status is not InternshipStatus.WITHDRAWN]
+    plans = {p.internship_id: p for p in db.session.scalars(
+        select(LaunchPlan).options(selectinload(LaunchPlan.milestones)))}
+    for internship in started:
+        plan = plans[internship.id]
+        assert 4 <= len(plan.milestones) <= 6
+        assert [m.due_date for m in plan.milestones] == [
+            due_date_for_week(internship.start_date, m.week) for m in plan.milestones]
+        assert all(internship.start_date <= m.due_date <= internship.end_date
+                   for m in plan.milestones)
+        assert plan.delivered_at == due_delivery_at(plan)
+        assert all(m.done_at is None or m.done_at >= plan.delivered_at for m in plan.milestones)
+    withdrawn = {i.id for i in internships() if i.status is InternshipStatus.WITHDRAWN}
+    assert not withdrawn & set(plans)
+
+
+def test_most_plans_arrive_on_day_one_and_are_acknowledged(loaded):
+    plans = list(db.session.scalars(select(LaunchPlan).where(LaunchPlan.delivered_at.is_not(None))))
+    on_time = [p for p in plans if delivered_on_day_one(
+        p.delivered_at, p.internship.start_date, p.internship.time_zone)]
+    assert 0.8 * len(plans) <= len(on_time) < len(plans)
+    unacknowledged = [p for p in plans if p.acknowledged_at is None]
+    assert unacknowledged
+    assert all(p.internship.cohort.term is Term.FALL for p in unacknowledged)
+    versions = {v.plan_id: v for v in db.session.scalars(select(PlanVersion))}
+    assert set(versions) == {p.id for p in plans}
+    assert all(versions[p.id].snapshot["project_title"] == p.project_title for p in plans)
+
+
+def test_winter_plans_are_partly_written_and_none_delivered(loaded):
+    winter = [i for i in internships() if i.cohort.term is Term.WINTER
+              and i.status is not InternshipStatus.WITHDRAWN]
+    plans = {p.internship_id: p for p in db.session.scalars(select(LaunchPlan))}
+    written = [plans[i.id] for i in winter if i.id in plans]
+    assert 0 < len(written) < len(winter)
+    assert all(p.delivered_at is None for p in written)
+
+
+def test_demo_intern_has_an_acknowledged_plan_one_milestone_overdue(loaded):
+    intern = _demo_user(Role.INTERN)
+    plan = db.session.scalar(select(LaunchPlan).join(Internship).join(Cohort).where(
+        Internship.intern_id == intern.id, Cohort.term == Term.FALL))
+    assert plan.acknowledged_at is not None
+    overdue = [m for m in plan.milestones if m.done_at is None and m.due_date < TODAY]
+    assert len(overdue) == 1
+    assert any(m.done_at is not None for m in plan.milestones)
+
+
+def test_no_slot_seat_is_double_booked_and_no_intern_is_in_two_places(loaded):
+    bookings = list(db.session.scalars(
+        select(LunchBooking).options(selectinload(LunchBooking.slot))))
+    live = [b for b in bookings if b.status is not BookingStatus.CANCELLED]
+    seats = Counter((b.slot_id, b.seat) for b in live)
+    assert max(seats.values()) == 1
+    assert all(b.seat <= b.slot.seats for b in live)
+    by_intern: dict[int, list[LunchBooking]] = {}
+    for b in live:
+        by_intern.setdefault(b.intern_id, []).append(b)
+    for own in by_intern.values():
+        own.sort(key=lambda b: b.slot.starts_at)
+        assert all(a.slot.ends_at <= b.slot.starts_at for a, b in pairwise(own))
+    assert len({b.uid for b in bookings}) == len(bookings)
+    assert all(b.booked_at < b.slot.starts_at for b in bookings)
+    statuses = Counter(b.status for b in bookings)
+    assert statuses[BookingStatus.BOOKED] > statuses[BookingStatus.CANCELLED] > 0
+    assert statuses[BookingStatus.NO_SHOW] > 0
+    assert all(b.cancel_reason and b.cancelled_at < b.slot.starts_at
+               for b in bookings if b.status is BookingStatus.CANCELLED)
+
+
+def test_slots_follow_their_windows_in_the_hosts_own_zone(loaded):
+    slots = list(db.session.scalars(select(LunchSlot).options(selectinload(LunchSlot.window))))
+    assert slots
+    for slot in slots:
+        local = slot.starts_at.astimezone(ZoneInfo(slot.window.time_zone))
+        assert slot.window.start_time <= local.time() < slot.window.end_time
+        assert slot.window.weekdays & (1 << local.weekday())
+
+
+def test_demo_intern_has_upcoming_lunch_dates(loaded):
+    intern = _demo_user(Role.INTERN)
+    upcoming = db.session.scalars(select(LunchBooking).join(LunchSlot).where(
+        LunchBooking.intern_id == intern.id, LunchBooking.status == BookingStatus.BOOKED,
+        LunchSlot.starts_at > datetime.combine(TODAY, time(23, 59), UTC))).all()
+    assert len(upcoming) == 2
+
+
+def test_outcome_statuses_fit_their_kinds_and_steps_are_in_order(loaded):
+    outcomes = list(db.session.scalars(select(Outcome).options(
+        selectinload(Outcome.steps), selectinload(Outcome.authors))))
+    kinds = Counter(o.kind for o in outcomes)
+    assert kinds[OutcomeKind.PAPER] > kinds[OutcomeKind.PRODUCTION] > kinds[OutcomeKind.TUTORIAL]
+    assert kinds[OutcomeKind.PATENT] == kinds[OutcomeKind.OPEN_SOURCE] == 1
+    for outcome in outcomes:
+        assert outcome.status in STATUSES_BY_KIND[outcome.kind]
+        days = [s.occurred_on for s in outcome.steps]
+        assert days == sorted(days) and days[-1] <= TODAY
+        assert outcome.steps[-1].status is outcome.status
+        assert outcome.status_date == days[-1]
+        if outcome.kind is OutcomeKind.PAPER:
+            intern = db.session.get(Project, outcome.project_id).internship.intern
+            assert outcome.authors[0].user_id == intern.id
+    internal = [o for o in outcomes if o.internal]
+    assert len(internal) == 1 and internal[0].kind is OutcomeKind.PAPER
+    assert any(o.status is OutcomeStatus.PUBLISHED and o.top_tier for o in outcomes)
+    assert any(o.status is OutcomeStatus.REJECTED for o in outcomes)
+
+
+def test_fall_cohort_has_its_events_one_cancelled(loaded):
+    events = list(db.session.scalars(select(CohortEvent)))
+    assert {e.kind for e in events} == set(EventKind)
+    assert all(e.cohort.term is Term.FALL and e.video_url.startswith("https://meet.example.com/")
+               for e in events)
+    cancelled = [e for e in events if e.cancelled_at is not None]
+    assert [e.sequence for e in cancelled] == [1]
+
+
+@pytest.mark.parametrize("role, url", [
+    (Role.PROGRAM_LEAD, "/reports/"),
+    (Role.INTERN, "/lunch/slots"),
+    (Role.INTERN, "/lunch/"),
+    (Role.MANAGER, "/plans/"),
+    (Role.INTERN, "/"),
+    (Role.MENTOR, "/lunch/hosting"),
+    (Role.INTERN, "/calendar/"),
+])
+def test_demo_pages_answer_for_their_roles(app, loaded, role, url):
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": DEMO_EMAILS[role],
+                                                "password": DEMO_PASSWORDS[role]})
+    assert response.status_code == 302
+    assert client.get(url).status_code == 200
+
+
+def test_demo_intern_sees_their_plan(app, loaded):
+    intern = _demo_user(Role.INTERN)
+    plan_id = db.session.scalar(select(LaunchPlan.id).join(Internship).join(Cohort).where(
+        Internship.intern_id == intern.id, Cohort.term == Term.FALL))
+    client = app.test_client()
+    client.post("/auth/login", data={"email": intern.email,
+                                     "password": DEMO_PASSWORDS[Role.INTERN]})
+    response = client.get(f"/plans/{plan_id}")
+    assert response.status_code == 200
+    assert "Mid-internship review" in response.text or "Design review" in response.text

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from . import audit
-from .auth.service import hash_password
-from .demo_content import (
+from .. import audit
+from ..auth.service import hash_password
+from ..demo_content import (
     ADMIN_NAME,
     COHORTS,
     DEMO_EMAILS,
@@ -20,6 +20,8 @@ from .demo_content import (
     INTERNS,
     LEAD_NAME,
     ORGS,
+    PAST_COHORT,
+    PAST_INTERNS,
     SEED,
     STAFF_TIME_ZONE,
     TEAMS,
@@ -28,13 +30,15 @@ from .demo_content import (
     CohortSpec,
     TeamSpec,
 )
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     Cohort,
     DegreeProgram,
     FocusArea,
     Internship,
     InternshipStatus,
+    LaunchPlan,
+    LunchBooking,
     MentorAssignment,
     MentorProfile,
     Org,
@@ -45,6 +49,7 @@ from .models import (
     User,
     UserRole,
 )
+from . import lunch, outcomes, plans
 
 DEMO_MANAGER_TEAM = "Product Knowledge Graph"
 TEAM_SPECS = {team.name: team for team in TEAMS}
@@ -148,9 +153,11 @@ class _Builder:
         self.team_mentors: dict[str, list[User]] = {}
         self.profiles: dict[User, MentorProfile] = {}
         # Mentor load per period: Summer is over; Fall and Winter assignments are both open.
-        self.load: dict[str, Counter[User]] = {"summer": Counter(), "current": Counter()}
+        self.load: dict[str, Counter[User]] = {
+            "past": Counter(), "summer": Counter(), "current": Counter()}
         self.internships: list[Internship] = []
         self.projects: dict[str, list[tuple[str, str]]] = {}
+        self.demo: dict[Role, User] = {}
 
     def person(self, name: str, role: Role, time_zone: str, email: str | None = None) -> User:
         """Make a user with one role and the role's demo password."""
@@ -182,6 +189,10 @@ class _Builder:
             interns = self.add_cohort_internships(spec, cohort, interns)
         db.session.add_all(self.rows)
         logins = self.pick_demo_people(admin, lead)
+        cohorts.insert(0, self.add_past_cohort())
+        db.session.add_all(self.rows)
+        db.session.flush()  # plans, bookings and outcomes name people by id
+        activity = self.add_activity(cohorts, lead)
         counts = {
             "orgs": len(ORGS),
             "teams": len(self.teams),
@@ -189,7 +200,7 @@ class _Builder:
             "interns": len({i.intern for i in self.internships}),
             "internships": len(self.internships),
             "mentors": len(self.profiles),
-        }
+        } | activity
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         audit.record(None, "demo_data", admin, f"Loaded demo data: {summary}")
         return DemoResult(logins, counts)
@@ -287,6 +298,8 @@ class _Builder:
     def assign_mentors(self, internship: Internship, team_spec: TeamSpec) -> None:
         """Give a primary mentor (from the team when it has room) and sometimes a second."""
         period = "summer" if internship.cohort.term is Term.SUMMER else "current"
+        if internship.cohort.year < TODAY.year:
+            period = "past"
         load = self.load[period]
         start = _at(min(internship.start_date - timedelta(days=7), TODAY - timedelta(days=10)))
         ended = None
@@ -342,8 +355,58 @@ class _Builder:
         }
         for role, user in people.items():
             user.email = DEMO_EMAILS[role]
+        self.demo = people
         return [DemoLogin(role, user.email, DEMO_PASSWORDS[role], user.name)
                 for role, user in people.items()]
+
+    def add_past_cohort(self) -> Cohort:
+        """Add last year's Summer cohort; a few of this year's newcomers interned in it."""
+        spec = PAST_COHORT
+        cohort = self.cohort(spec)
+        later = [i for i in self.internships
+                 if i.previous is None and i.cohort.term is not Term.SUMMER
+                 and i.status is not InternshipStatus.WITHDRAWN
+                 and i.intern is not self.demo[Role.INTERN]]
+        returning = self.rng.sample(later, spec.returns)
+        pool = [team for team in TEAMS for _ in team.mentors]
+        for name, university in PAST_INTERNS:
+            user = self.person(name, Role.INTERN, UNIVERSITIES[university][1])
+            self.internship(spec, cohort, self.rng.choice(pool), user, university, None, False)
+        for again in returning:
+            zone = again.intern.time_zone  # where the intern is now, not where they were then
+            self.internship(spec, cohort, TEAM_SPECS[again.team.name], again.intern,
+                            again.university, None, False)
+            again.previous = self.internships[-1]
+            again.intern.time_zone = zone
+        return cohort
+
+    def add_activity(self, cohorts: list[Cohort], lead: User) -> dict[str, int]:
+        """Add launch plans, lunch dates, outcomes and events; return their counts."""
+        by_term = {c.term: c for c in cohorts}
+        mentor_of = {i: self.primary_of(i) for i in self.internships}
+        mentors_of = {i: {a.mentor for a in i.assignments} for i in self.internships}
+        in_term = {term: [i for i in self.internships if i.cohort.term is term] for term in Term}
+        team_templates = plans.templates(self.rng, self.teams)
+        maker = plans.PlanMaker(self.rng, team_templates, mentor_of, self.demo[Role.INTERN],
+                                self.teams[DEMO_MANAGER_TEAM])
+        plan_rows = maker.make(self.internships)
+        lunch_rows = lunch.make_lunch(
+            self.rng, list(self.profiles), self.internships,
+            {"summer": by_term[Term.SUMMER], "fall": by_term[Term.FALL]}, mentors_of,
+            self.demo[Role.MENTOR], self.demo[Role.INTERN])
+        outcome_rows = outcomes.make_outcomes(self.rng, in_term[Term.SUMMER],
+                                              in_term[Term.FALL], mentor_of)
+        events = outcomes.make_events(by_term[Term.FALL], self.teams, lead)
+        db.session.add_all([t for ts in team_templates.values() for t in ts])
+        db.session.add_all(plan_rows + lunch_rows + outcome_rows + events)
+        db.session.flush()  # versions point at their plans by id
+        db.session.add_all(maker.versions())
+        return {
+            "launch plans": sum(isinstance(r, LaunchPlan) for r in plan_rows),
+            "lunch dates": sum(isinstance(r, LunchBooking) for r in lunch_rows),
+            "outcomes": len(outcome_rows),
+            "events": len(events),
+        }
 
     def primary_of(self, internship: Internship) -> User:
         """Return the internship's primary mentor."""
