@@ -11,6 +11,7 @@ import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 
+from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
@@ -140,6 +141,18 @@ def _build() -> dict[str, int]:
     return {"lead": lead, "manager": managers[0], "team": 1}
 
 
+class _FreshContextClient(FlaskClient):
+    """Serve each request in its own app context, as a real server does.
+
+    bench_app() keeps an app context open; without this every request would share its `g` (the
+    signed-in user, so a second client stays signed in as the first) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def _sign_in(client, user_id: int) -> None:
     email = db.session.scalar(select(User.email).where(User.id == user_id))
     response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
@@ -150,12 +163,13 @@ def _stream(client, url: str) -> tuple[float, int, float]:
     """Seconds, rows and peak traced MiB while streaming a CSV download."""
     tracemalloc.start()
     started = time.perf_counter()
-    response = client.get(url, buffered=False)
-    rows = sum(chunk.count(b"\n") for chunk in response.response)
+    with client.application.app_context():  # the streamed query runs in the request's own session
+        response = client.get(url, buffered=False)
+        rows = sum(chunk.count(b"\n") for chunk in response.response)
+        response.close()
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    response.close()
     return seconds, rows - 1, peak / 2**20
 
 
@@ -175,6 +189,7 @@ def run() -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))  # fresh bulk loads have no planner statistics
             db.session.commit()
+        app.test_client_class = _FreshContextClient
         client = app.test_client()
         _sign_in(client, who["lead"])
         for label, url in (("whole program", "/reports/"),

@@ -242,6 +242,36 @@ def test_slices_by_org_cohort_and_focus_area(app):
     assert build_report(Slice(cohort_id=a.cohort_id), WHOLE).total.projects == 3
 
 
+def test_team_slice_counts_only_its_own_outcomes_lunches_and_mentors(app):
+    now = datetime(2026, 7, 15, 20, 0, tzinfo=UTC)
+    mine, theirs = factories.team(name="Mine"), factories.team(name="Theirs")
+    ada, grace = factories.mentor(capacity=5), factories.mentor(capacity=5)
+    here = [factories.internship(team_=mine) for _ in range(2)]
+    there = factories.internship(team_=theirs)
+    factories.outcome(here[0].project)
+    factories.outcome(there.project)
+    factories.outcome(there.project, OutcomeKind.PRODUCTION, OutcomeStatus.IN_PRODUCTION,
+                      top_tier=False)
+    factories.assign(here[0], ada)
+    factories.assign(there, grace)
+    for intern, scientist, days_ago in ((here[0].intern, ada, 3), (here[0].intern, ada, 2),
+                                        (here[1].intern, grace, 1), (there.intern, ada, 1)):
+        slot = factories.lunch_slot(scientist, starts_at=now - timedelta(days=days_ago))
+        db.session.add(LunchBooking(slot_id=slot.id, intern_id=intern.id, uid=f"t{slot.id}@t"))
+    db.session.commit()
+    report = build_report(Slice(team_id=mine.id), WHOLE, now=now)
+    total = report.total
+    assert (total.projects, total.top_tier, total.production, total.papers_published) == (
+        2, 1, 0, 1)
+    assert (total.lunch_dates, total.scientists_met) == (3, 2)
+    assert (total.mentors, total.mentored) == (1, 1)
+    assert [g.label.split(" · ")[0] for g in report.teams] == ["Mine"]
+    whole = build_report(Slice(), WHOLE, now=now)
+    by_team = {g.label.split(" · ")[0]: g.figures for g in whole.teams}
+    assert (by_team["Theirs"].production, by_team["Theirs"].lunch_dates) == (1, 1)
+    assert (whole.total.lunch_dates, whole.total.scientists_met, whole.total.mentors) == (4, 3, 2)
+
+
 def test_manager_sees_only_their_teams(client, auth):
     manager = factories.user(Role.MANAGER)
     mine = factories.team(manager=manager, name="Mine")

@@ -45,7 +45,7 @@ PROJECT_COLUMNS = (
 
 
 def _projects_query(slice_: Slice, scope: Scope, metric: str, today: date) -> Select[Any]:
-    flags = outcome_flags()
+    flags = outcome_flags(slice_, scope)
     bounds = day_one_bounds(slice_, scope)
 
     def has(column: Any) -> ColumnElement[bool]:

@@ -6,7 +6,18 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, func, literal_column, select, text
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..authz import require
@@ -202,44 +213,54 @@ def _tally(condition: ColumnElement[bool]) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def outcome_flags() -> Any:
-    """Per project: reached top-tier publication, reached production, and counts by kind."""
+def outcome_flags(slice_: Slice | None = None, scope: Scope | None = None) -> Any:
+    """Per project: reached top-tier publication, reached production, and counts by kind.
+
+    Given a narrowed slice, only its projects' outcomes are grouped: a subquery's GROUP BY is
+    not narrowed by the join outside it, so a one-team report would group the whole program's.
+    """
     paper = Outcome.kind == OutcomeKind.PAPER
     published = and_(paper, Outcome.status == OutcomeStatus.PUBLISHED)
-    return (
-        select(
-            Outcome.project_id.label("project_id"),
-            _flag(and_(published, Outcome.top_tier.is_(True))).label("top_tier"),
-            _flag(
-                and_(Outcome.kind == OutcomeKind.PRODUCTION, Outcome.status.in_(PRODUCTION_REACHED))
-            ).label("production"),
-            _tally(published).label("papers_published"),
-            _tally(and_(published, Outcome.top_tier.is_(True))).label("papers_top_tier"),
-            _tally(and_(published, Outcome.internal.is_(True))).label("papers_internal"),
-            _tally(and_(paper, Outcome.status.in_(IN_REVIEW))).label("papers_in_review"),
-            _tally(
-                and_(Outcome.kind == OutcomeKind.TUTORIAL, Outcome.status == OutcomeStatus.ACCEPTED)
-            ).label("tutorials"),
-            _tally(
-                and_(Outcome.kind == OutcomeKind.PATENT, Outcome.status.in_(PATENT_COUNTED))
-            ).label("patents"),
-            _tally(Outcome.kind == OutcomeKind.OPEN_SOURCE).label("open_source"),
-        )
-        .group_by(Outcome.project_id)
-        .subquery("flags")
+    columns = (
+        Outcome.project_id.label("project_id"),
+        _flag(and_(published, Outcome.top_tier.is_(True))).label("top_tier"),
+        _flag(
+            and_(Outcome.kind == OutcomeKind.PRODUCTION, Outcome.status.in_(PRODUCTION_REACHED))
+        ).label("production"),
+        _tally(published).label("papers_published"),
+        _tally(and_(published, Outcome.top_tier.is_(True))).label("papers_top_tier"),
+        _tally(and_(published, Outcome.internal.is_(True))).label("papers_internal"),
+        _tally(and_(paper, Outcome.status.in_(IN_REVIEW))).label("papers_in_review"),
+        _tally(
+            and_(Outcome.kind == OutcomeKind.TUTORIAL, Outcome.status == OutcomeStatus.ACCEPTED)
+        ).label("tutorials"),
+        _tally(
+            and_(Outcome.kind == OutcomeKind.PATENT, Outcome.status.in_(PATENT_COUNTED))
+        ).label("patents"),
+        _tally(Outcome.kind == OutcomeKind.OPEN_SOURCE).label("open_source"),
     )
+    if slice_ is None or scope is None or (scope.whole_program and slice_ == Slice()):
+        stmt = select(*columns)
+    else:
+        stmt = base_query(slice_, scope, *columns, project=True).join(
+            Outcome, Outcome.project_id == Project.id
+        )
+    return stmt.group_by(Outcome.project_id).subquery("flags")
 
 
 def _lunch_met(slice_: Slice, scope: Scope, now: datetime) -> Any:
-    """Per internship: lunch dates that took place during it, and distinct scientists met."""
+    """Per (cohort, team): lunch dates that took place during an internship, scientists met.
+
+    Scientists met add up per internship, so a group's figure is its count of distinct
+    (internship, scientist) pairs: grouped straight to the report's groups, no join back.
+    """
     slot_day = utc_day(LunchSlot.starts_at)
     # Two hash-friendly GROUP BYs instead of count(DISTINCT), which sorts; and the slice's
     # own filters rather than IN (internships of the slice), which SQLite probes per booking.
     pairs = (
         base_query(
             slice_, scope,
-            Internship.id.label("internship_id"),
-            LunchSlot.scientist_id,
+            Internship.cohort_id, Internship.team_id,
             func.count().label("dates"),
         )
         .join(LunchBooking, LunchBooking.intern_id == Internship.intern_id)
@@ -250,16 +271,17 @@ def _lunch_met(slice_: Slice, scope: Scope, now: datetime) -> Any:
             slot_day >= Internship.start_date,
             slot_day <= Internship.end_date,
         )
-        .group_by(Internship.id, LunchSlot.scientist_id)
+        .group_by(Internship.id, LunchSlot.scientist_id, Internship.cohort_id, Internship.team_id)
         .subquery("met")
     )
     return (
         select(
-            pairs.c.internship_id,
+            pairs.c.cohort_id,
+            pairs.c.team_id,
             func.sum(pairs.c.dates).label("dates"),
             func.count().label("scientists"),
         )
-        .group_by(pairs.c.internship_id)
+        .group_by(pairs.c.cohort_id, pairs.c.team_id)
         .subquery("lunch")
     )
 
@@ -306,18 +328,17 @@ FIGURE_COLUMNS = (
 
 def _figure_rows(slice_: Slice, scope: Scope, today: date, now: datetime) -> list[Any]:
     """The additive figures per (cohort, team) of the slice, in one aggregate query."""
-    flags = outcome_flags()
-    lunch = _lunch_met(slice_, scope, now)
+    flags = outcome_flags(slice_, scope)
     bounds = day_one_bounds(slice_, scope)
     started = Internship.start_date <= today
 
     def total(column: Any) -> Any:
         return func.coalesce(func.sum(column), 0)
 
-    stmt = (
+    per_group = (
         base_query(
             slice_, scope,
-            Internship.cohort_id, Internship.team_id,
+            Internship.cohort_id.label("cohort_id"), Internship.team_id.label("team_id"),
             func.count(Internship.id), func.count(Project.id),
             total(flags.c.top_tier), total(flags.c.production),
             _tally(and_(flags.c.top_tier == 1, flags.c.production == 1)),
@@ -325,14 +346,26 @@ def _figure_rows(slice_: Slice, scope: Scope, today: date, now: datetime) -> lis
             total(flags.c.papers_internal), total(flags.c.papers_in_review),
             total(flags.c.tutorials), total(flags.c.patents), total(flags.c.open_source),
             _tally(Internship.previous_internship_id.is_not(None)),
-            total(lunch.c.dates), total(lunch.c.scientists),
             _tally(started), _tally(and_(started, on_day_one(bounds))),
             project=True,
         )
         .outerjoin(flags, flags.c.project_id == Project.id)
-        .outerjoin(lunch, lunch.c.internship_id == Internship.id)
     )
-    stmt = join_day_one(stmt, bounds).group_by(Internship.cohort_id, Internship.team_id)
+    per_group = (
+        join_day_one(per_group, bounds)
+        .group_by(Internship.cohort_id, Internship.team_id)
+        .subquery("per_group")
+    )
+    # Lunch figures are grouped on their own and joined per group, not per internship.
+    lunch = _lunch_met(slice_, scope, now)
+    *counts, due, day_one = list(per_group.c)
+    stmt = select(
+        *counts, func.coalesce(lunch.c.dates, 0), func.coalesce(lunch.c.scientists, 0),
+        due, day_one,
+    ).outerjoin(
+        lunch,
+        and_(lunch.c.cohort_id == per_group.c.cohort_id, lunch.c.team_id == per_group.c.team_id),
+    )
     return list(db.session.execute(stmt))
 
 
@@ -348,39 +381,41 @@ def _labels(cohort_ids: set[int], team_ids: set[int]) -> tuple[dict[int, int], d
     return {c: years[c] for c in cohort_ids}, teams
 
 
-def _mentor_counts(slice_: Slice, scope: Scope, key: Any) -> dict[Any, tuple[int, int]]:
-    """Distinct mentors and mentored internships per group key."""
-    stmt = (
-        base_query(
-            slice_, scope, key,
-            func.count(distinct(MentorAssignment.mentor_id)),
-            func.count(distinct(MentorAssignment.internship_id)),
-            cohort=key is Cohort.year,
-        )
-        .join(MentorAssignment, MentorAssignment.internship_id == Internship.id)
-        .group_by(key)
-    )
-    return {row[0]: (row[1], row[2]) for row in db.session.execute(stmt)}
+def _mentor_figures(slice_: Slice, scope: Scope) -> list[tuple[str, int, int, int]]:
+    """Distinct mentors and mentored internships per year and per team, and the mentor load.
 
-
-def _mentor_load(slice_: Slice, scope: Scope) -> list[tuple[int, int]]:
-    """How many mentors had 1, 2, 3 … interns in the slice."""
-    per_mentor = (
+    One statement: the slice's assignments are joined once (a CTE) and grouped three ways.
+    Rows are ("year", year, mentors, mentored), ("team", team id, mentors, mentored) and
+    ("load", interns, mentors with that many, 0).
+    """
+    assigned = (
         base_query(
             slice_, scope,
-            MentorAssignment.mentor_id,
-            func.count(distinct(MentorAssignment.internship_id)).label("interns"),
+            MentorAssignment.mentor_id, MentorAssignment.internship_id,
+            Cohort.year, Internship.team_id,
+            cohort=True,
         )
         .join(MentorAssignment, MentorAssignment.internship_id == Internship.id)
-        .group_by(MentorAssignment.mentor_id)
-        .subquery()
+        .cte("assigned")
     )
-    stmt = (
-        select(per_mentor.c.interns, func.count())
-        .group_by(per_mentor.c.interns)
-        .order_by(per_mentor.c.interns)
+
+    def per(kind: str, key: Any) -> Select[Any]:
+        return select(
+            literal(kind).label("kind"), key.label("key"),
+            func.count(distinct(assigned.c.mentor_id)).label("mentors"),
+            func.count(distinct(assigned.c.internship_id)).label("mentored"),
+        ).group_by(key)
+
+    per_mentor = (
+        select(func.count(distinct(assigned.c.internship_id)).label("interns"))
+        .group_by(assigned.c.mentor_id)
+        .subquery("per_mentor")
     )
-    return [(int(n), int(m)) for n, m in db.session.execute(stmt)]
+    load = select(
+        literal("load"), per_mentor.c.interns, func.count(), literal(0)
+    ).group_by(per_mentor.c.interns)
+    stmt = union_all(per("year", assigned.c.year), per("team", assigned.c.team_id), load)
+    return [(kind, int(k), int(m), int(n)) for kind, k, m, n in db.session.execute(stmt)]
 
 
 def build_report(slice_: Slice, scope: Scope, today: date | None = None,
@@ -404,12 +439,16 @@ def build_report(slice_: Slice, scope: Scope, today: date | None = None,
         year = year_of[cohort_id]
         years.setdefault(year, Group(year, str(year))).figures.add(figures)
         teams.setdefault(team_id, Group(team_id, team_label[team_id])).figures.add(figures)
-    for groups, key in ((years, Cohort.year), (teams, Internship.team_id)):
-        for group_key, (mentors, mentored) in _mentor_counts(slice_, scope, key).items():
-            if group_key in groups:
-                groups[group_key].figures.mentors = mentors
-                groups[group_key].figures.mentored = mentored
-    mentor_load = _mentor_load(slice_, scope)
+    mentor_load: list[tuple[int, int]] = []
+    for kind, key, mentors, mentored in _mentor_figures(slice_, scope):
+        if kind == "load":
+            mentor_load.append((key, mentors))
+            continue
+        group = (years if kind == "year" else teams).get(key)
+        if group is not None:
+            group.figures.mentors = mentors
+            group.figures.mentored = mentored
+    mentor_load.sort()
     # Every internship falls in one year, so mentored internships add up across years.
     total.mentored = sum(g.figures.mentored for g in years.values())
     total.mentors = sum(mentors for _, mentors in mentor_load)
