@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, make_url, text
 from werkzeug.security import generate_password_hash
 
 from benchmarks.support import time_request
@@ -51,11 +51,24 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                   r'name="csrf_token" value="([^"]+)"')
 
 
+def _create_database_if_missing(url: str) -> None:
+    """Create the benchmark's own database on first use (the server's postgres database helps)."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                              {"name": target.database}).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
 def _pg_url() -> str | None:
     url = os.environ.get("BENCH_DATABASE_URL") or PG_DEFAULT
     if not url.startswith("postgresql"):
         return None
     try:
+        _create_database_if_missing(url)
         engine = create_engine(url)
         with engine.connect():
             pass
