@@ -235,3 +235,17 @@ def test_one_off_slot_on_a_blocked_date_is_refused(client, auth):
     assert response.status_code == 422
     assert "You blocked that date" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(LunchSlot)) == 0
+
+
+def test_slot_browser_pages_through_many_slots(client, auth):
+    from intern_portal.lunch.browse import PER_PAGE
+
+    scientist = factories.mentor(name="Paged Scientist")
+    for n in range(PER_PAGE + 2):
+        factories.lunch_slot(scientist, starts_at=future(days=3 + n))
+    auth.login_as(intern())
+    first = client.get("/lunch/slots").get_data(as_text=True)
+    assert first.count("Paged Scientist") >= PER_PAGE
+    assert 'href="/lunch/slots?page=2' in first and "Later" in first
+    second = client.get("/lunch/slots?page=2").get_data(as_text=True)
+    assert "Page 2" in second and 'href="/lunch/slots?page=1' in second
