@@ -11,7 +11,6 @@ import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 
-from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
@@ -141,18 +140,6 @@ def _build() -> dict[str, int]:
     return {"lead": lead, "manager": managers[0], "team": 1}
 
 
-class _FreshContextClient(FlaskClient):
-    """Serve each request in its own app context, as a real server does.
-
-    bench_app() keeps an app context open; without this every request would share its `g` (the
-    signed-in user, so a second client stays signed in as the first) and its database session.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 def _sign_in(client, user_id: int) -> None:
     email = db.session.scalar(select(User.email).where(User.id == user_id))
     response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
@@ -189,7 +176,6 @@ def run() -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))  # fresh bulk loads have no planner statistics
             db.session.commit()
-        app.test_client_class = _FreshContextClient
         client = app.test_client()
         _sign_in(client, who["lead"])
         for label, url in (("whole program", "/reports/"),

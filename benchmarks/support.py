@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 
 from intern_portal import create_app
 from intern_portal.extensions import db
+from intern_portal.testing import FreshContextClient
 
 
 @contextmanager
@@ -30,6 +31,7 @@ def bench_app(**overrides) -> Iterator[Flask]:
         }
         config.update(overrides)
         app = create_app(config)
+        app.test_client_class = FreshContextClient  # each request its own `g` and session
         with app.app_context():
             if url:  # a database of the benchmarks' own: start it empty every run
                 with db.engine.begin() as conn:

@@ -14,6 +14,11 @@ def time_zone_names() -> tuple[str, ...]:
     return tuple(n for n in names if "/" in n or n == "UTC")
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """(value, label) pairs for a time-zone select, with spaces for underscores."""
+    return [(z, z.replace("_", " ")) for z in time_zone_names()]
+
+
 def is_time_zone(name: str | None) -> bool:
     return bool(name) and name in available_timezones()
 

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, inspect, text
 
 from intern_portal import create_app
 from intern_portal.extensions import db
+from intern_portal.testing import FreshContextClient
 
 from . import factories
 
@@ -90,20 +91,6 @@ def _truncate_all(url: str) -> None:
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
-
-
-class FreshContextClient(FlaskClient):
-    """Serve each request in its own app context, as a real server does.
-
-    The fixtures keep an app context open for factories; without this, requests would share
-    its `g` (the signed-in user) and its database session with the test and with each other.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.expire_all()  # the test's own objects reload what the request wrote
-        return response
 
 
 def make_app(database_url: str, **overrides) -> Flask:

@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.service import MIN_PASSWORD_LENGTH
 from ..models import Role
-from ..timeutil import time_zone_names
+from ..timeutil import time_zone_choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -25,9 +25,6 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-
-def _zone_choices() -> list[tuple[str, str]]:
-    return [(z, z.replace("_", " ")) for z in time_zone_names()]
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -39,7 +36,7 @@ class UserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     roles = MultiCheckboxField("Roles", choices=_role_choices)
     # The service checks the zone, so a bad one gets a clear message, not "Not a valid choice".
-    time_zone = SelectField("Time zone", validators=[DataRequired()], choices=_zone_choices,
+    time_zone = SelectField("Time zone", validators=[DataRequired()], choices=time_zone_choices,
                             validate_choice=False)
     password = PasswordField(
         "Initial password",
@@ -79,7 +76,7 @@ class TeamForm(FlaskForm):
                              description="People who hold the manager role.")
     location = StringField("Location", validators=[DataRequired(), Length(max=120)],
                            description="City or site, e.g. Seattle or Bengaluru.")
-    time_zone = SelectField("Time zone", validators=[DataRequired()], choices=_zone_choices,
+    time_zone = SelectField("Time zone", validators=[DataRequired()], choices=time_zone_choices,
                             validate_choice=False)
     focus_areas = TextAreaField(
         "Focus areas",

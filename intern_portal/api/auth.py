@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from flask import Response, request
 from flask.blueprints import BlueprintSetupState
 
 from ..extensions import login_manager
@@ -25,11 +25,6 @@ def sign_in_from_token() -> None:
     token = bearer_token()
     user = user_for_token(token) if token else None
     login_manager._update_request_context_with_user(user)
-
-
-def forget_token_user(error: BaseException | None) -> None:
-    """Drop the request's user, so an app context that outlives the request can't reuse it."""
-    g.pop("_login_user", None)
 
 
 def add_challenge(response: Response) -> Response:

@@ -16,7 +16,6 @@ bp = Blueprint("api", __name__)
 bp.record_once(auth.answer_401_without_redirect)
 bp.before_request(auth.sign_in_from_token)
 bp.after_request(auth.add_challenge)
-bp.teardown_request(auth.forget_token_user)
 
 
 @bp.get("/health")

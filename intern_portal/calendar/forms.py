@@ -5,7 +5,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField, TimeFiel
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from ..models import EventKind
-from ..timeutil import time_zone_names
+from ..timeutil import time_zone_choices
 from .events import KIND_LABELS
 
 
@@ -33,6 +33,6 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, orgs=(), teams=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = [(z, z.replace("_", " ")) for z in time_zone_names()]
+        self.time_zone.choices = time_zone_choices()
         self.org_id.choices = [("", "Whole cohort"), *orgs]
         self.team_id.choices = [("", "Any team"), *teams]

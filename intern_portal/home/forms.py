@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..timeutil import time_zone_names
+from ..timeutil import time_zone_choices
 
 
 class ProfileForm(FlaskForm):
@@ -18,4 +18,4 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = [(z, z.replace("_", " ")) for z in time_zone_names()]
+        self.time_zone.choices = time_zone_choices()

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..timeutil import time_zone_names
+from ..timeutil import time_zone_choices
 from .offer import MAX_SEATS, WEEKDAY_NAMES
 
 HOURS = [("", "Any time")] + [(str(h), f"{h:02d}:00") for h in range(24)]
@@ -27,9 +27,6 @@ class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
-
-def _zone_choices() -> list[tuple[str, str]]:
-    return [(z, z.replace("_", " ")) for z in time_zone_names()]
 
 
 class _SlotFields(FlaskForm):
@@ -56,7 +53,7 @@ class WindowForm(_SlotFields):
 
     def __init__(self, *args, cohorts=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = _zone_choices()
+        self.time_zone.choices = time_zone_choices()
         self.cohort_id.choices = [("", "No cohort")] + [(c.id, c.name) for c in cohorts]
 
 
@@ -69,7 +66,7 @@ class SlotForm(_SlotFields):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = _zone_choices()
+        self.time_zone.choices = time_zone_choices()
 
 
 class BlockDateForm(FlaskForm):
