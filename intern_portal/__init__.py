@@ -58,8 +58,10 @@ def _init_extensions(app: Flask) -> None:
         db_events,  # noqa: F401  (SQLite pragmas)
         models,
     )
+    from .reports import facts
 
     db.init_app(app)
+    facts.listen()  # report facts follow every committed change
     migrate.init_app(
         app,
         db,

@@ -1,5 +1,5 @@
 """Command-line tools: flask demo-data, create-user, create-token, revoke-token, scheduler,
-send-outbox."""
+send-outbox, report-facts."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .api import tokens
 from .extensions import db
 from .models import Role, User
 from .notify.commands import scheduler_command, send_outbox_command
+from .reports import facts
 from .timeutil import is_time_zone
 from .users.service import UserError, create_user
 
@@ -23,7 +24,8 @@ PASSWORD_ENV = "PORTAL_NEW_USER_PASSWORD"
 def register_cli(app: Flask) -> None:
     """Attach the portal's commands to the flask CLI."""
     for command in (demo_data_command, create_user_command, create_token_command,
-                    revoke_token_command, scheduler_command, send_outbox_command):
+                    revoke_token_command, scheduler_command, send_outbox_command,
+                    report_facts_command):
         app.cli.add_command(command)
 
 
@@ -134,3 +136,30 @@ def revoke_token_command(token_id: int) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"API token {token.id} ({token.name}) is revoked "
                f"as of {token.revoked_at:%Y-%m-%d %H:%M} UTC.")
+
+
+@click.group("report-facts")
+def report_facts_command() -> None:
+    """The per-internship figures the program report adds up."""
+
+
+@report_facts_command.command("refresh")
+@with_appcontext
+def refresh_facts_command() -> None:
+    """Recompute the report facts of every internship (after a bulk load by hand)."""
+    count = facts.refresh(db.session)
+    db.session.commit()
+    click.echo(f"Recomputed the report facts of {count} internships.")
+
+
+@report_facts_command.command("check")
+@with_appcontext
+def check_facts_command() -> None:
+    """Compare the stored report facts with a fresh computation; exit 1 if any differ."""
+    wrong = facts.mismatches(db.session)
+    for internship_id, what in sorted(wrong.items())[:50]:
+        click.echo(f"internship {internship_id}: {what}")
+    if wrong:
+        raise click.ClickException(f"{len(wrong)} internships' report facts differ; "
+                                   "`flask report-facts refresh` recomputes them.")
+    click.echo("Report facts agree with the data.")

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, inspect, text
 
 from intern_portal import create_app
 from intern_portal.extensions import db
+from intern_portal.reports import facts
 from intern_portal.testing import FreshContextClient
 
 from . import factories
@@ -118,6 +119,24 @@ def csrf_app(database_url: str) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def report_facts_kept(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test on the app's database: the report facts agree with the data.
+
+    Every write path of the suite thereby checks that it keeps the facts (reports/facts.py).
+    """
+    name = next((n for n in ("app", "csrf_app") if n in request.fixturenames), None)
+    if name is None:
+        yield
+        return
+    request.getfixturevalue(name)  # set up first, so it is still there when this checks
+    yield
+    db.session.remove()
+    wrong = facts.mismatches(db.session)
+    db.session.remove()
+    assert not wrong, f"report facts out of step with the data: {wrong}"
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from intern_portal.extensions import db
 from intern_portal.mentors import service
@@ -236,10 +237,11 @@ def test_a_primary_assigned_at_the_same_moment_is_refused_by_the_database(app):
     mine, theirs = factories.mentor(), factories.mentor()
     loaded = service.load_internship(internship.id)
     assert service.primary_of(loaded) is None
-    with db.engine.begin() as other:  # another request wins the race
-        other.execute(insert(MentorAssignment).values(
+    with Session(db.engine) as other:  # another request wins the race
+        other.add(MentorAssignment(
             internship_id=internship.id, mentor_id=theirs.id, is_primary=True,
             started_at=datetime.now(UTC), reason="", capacity_override=False))
+        other.commit()
     profile = service.find_mentor(mine.email)
     with pytest.raises(service.MentorError, match="at the same moment"):
         service.assign(loaded, profile, primary=True, reason="Fit", actor=manager)

@@ -21,6 +21,7 @@ from ..models import (
     UserRole,
     utcnow,
 )
+from ..reports import facts
 from .rows import InternRecord, MentorRecord
 
 Counts = tuple[int, int, int]
@@ -144,6 +145,10 @@ def write_interns(records: list[InternRecord]) -> Counts:
             unchanged += 1
     _insert(Internship, inserts)
     _update(Internship, changes)
+    # Bulk statements pass the session's flush: the report facts are refreshed at commit.
+    touched = facts.pending(db.session)
+    touched.interns.update(row["intern_id"] for row in inserts)
+    touched.internships.update(row["id"] for row in changes)
     return created, updated, unchanged
 
 

@@ -23,6 +23,7 @@ from .plans import (
     TemplateMilestone,
     VenueTier,
 )
+from .reports import ReportFacts, ReportMentor
 from .types import utcnow
 from .users import ApiToken, CalendarFeed, Role, SignInFailure, User, UserRole
 
@@ -33,7 +34,8 @@ __all__ = [
     "LunchBlackout", "LunchBooking", "LunchSlot", "LunchWindow", "MentorAssignment",
     "MentorProfile", "Org", "Outcome", "OutcomeAuthor", "OutcomeKind", "OutcomeStatus",
     "OutcomeStep", "OutboxMessage", "PlanMilestone", "PlanTemplate", "PlanVersion",
-    "ProgramSetting", "Project", "Role", "SignInFailure", "SlotStatus", "Team",
+    "ProgramSetting", "Project", "ReportFacts", "ReportMentor", "Role", "SignInFailure",
+    "SlotStatus", "Team",
     "TemplateMilestone", "Term", "User", "UserRole", "VenueTier", "utcnow",
     "ImportJob", "ImportKind", "ImportStatus",
 ]

@@ -1,4 +1,5 @@
-"""The scheduler process: periodic jobs that owe reminders, deliver plans and send the outbox.
+"""The scheduler process: periodic jobs that owe reminders, deliver plans, send the outbox and
+keep report facts up to date.
 
 It runs as its own process (`flask scheduler`), never inside web workers. Every job opens its
 own app context and is safe to run in several processes at once: reminders are idempotent on
@@ -50,9 +51,21 @@ def deliver_plans(now: datetime | None = None) -> int:
     return delivered
 
 
+def refresh_report_facts(now: datetime | None = None) -> int:
+    """Bring report facts up to date: lunch dates that have ended, internships without facts."""
+    from ..reports.facts import refresh_due
+
+    refreshed = refresh_due(db.session, now or utcnow())
+    db.session.commit()
+    if refreshed:
+        log.info("refreshed the report facts of %d internships", refreshed)
+    return refreshed
+
+
 # (job, seconds between runs); plans go out before reminders look for unacknowledged ones.
 JOBS: tuple[tuple[Callable[[datetime | None], int], int], ...] = (
     (deliver_plans, 300),
+    (refresh_report_facts, 300),
     (enqueue_reminders, 60),
     (send_outbox, 15),
 )

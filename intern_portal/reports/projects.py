@@ -6,20 +6,22 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..models import Cohort, FocusArea, Internship, LaunchPlan, Org, Project, Team, User, utcnow
-from .service import (
-    Scope,
-    Slice,
-    base_query,
-    day_one_bounds,
-    join_day_one,
-    on_day_one,
-    outcome_flags,
+from ..models import (
+    Cohort,
+    FocusArea,
+    Internship,
+    Org,
+    Project,
+    ReportFacts,
+    Team,
+    User,
+    utcnow,
 )
+from .service import Scope, Slice, ensure_facts, facts_query
 
 DRILL_METRICS: dict[str, str] = {
     "projects": "All projects",
@@ -44,53 +46,49 @@ PROJECT_COLUMNS = (
 )
 
 
-def _projects_query(slice_: Slice, scope: Scope, metric: str, today: date) -> Select[Any]:
-    flags = outcome_flags(slice_, scope)
-    bounds = day_one_bounds(slice_, scope)
-
-    def has(column: Any) -> ColumnElement[bool]:
-        return func.coalesce(column, 0) > 0
-
-    day_one = and_(LaunchPlan.delivered_at.is_not(None), on_day_one(bounds))
-    started = Internship.start_date <= today
+def _behind(metric: str, today: date) -> list[ColumnElement[bool]]:
+    """Which report-facts rows a figure counts, as filters; projects only."""
+    f = ReportFacts
+    started = f.start_date <= today
     condition = {
         "projects": None,
-        "top_tier": has(flags.c.top_tier),
-        "production": has(flags.c.production),
-        "both": and_(has(flags.c.top_tier), has(flags.c.production)),
-        "papers_published": has(flags.c.papers_published),
-        "papers_internal": has(flags.c.papers_internal),
-        "papers_in_review": has(flags.c.papers_in_review),
-        "tutorials": has(flags.c.tutorials),
-        "patents": has(flags.c.patents),
-        "open_source": has(flags.c.open_source),
-        "return_interns": Internship.previous_internship_id.is_not(None),
-        "plans_day_one": and_(started, day_one),
-        "plans_late": and_(started, ~day_one),
+        "top_tier": f.top_tier == 1,
+        "production": f.production == 1,
+        "both": f.both_goals == 1,
+        "papers_published": f.papers_published > 0,
+        "papers_internal": f.papers_internal > 0,
+        "papers_in_review": f.papers_in_review > 0,
+        "tutorials": f.tutorials > 0,
+        "patents": f.patents > 0,
+        "open_source": f.open_source > 0,
+        "return_interns": f.return_intern == 1,
+        "plans_day_one": and_(started, f.plan_day_one == 1),
+        "plans_late": and_(started, f.plan_day_one == 0),
     }[metric]
-    stmt = (
-        base_query(
-            slice_, scope,
+    return [f.has_project == 1] + ([] if condition is None else [condition])
+
+
+def _projects_query(slice_: Slice, scope: Scope, metric: str, today: date) -> Select[Any]:
+    """The slice's projects with their report facts: the same rows the figures add up."""
+    f = ReportFacts
+    return (
+        facts_query(
+            slice_, scope, f,
             Project.id, Project.title, User.name, Team.name, Org.name, Cohort.term, Cohort.year,
-            FocusArea.name, Internship.status,
-            Internship.previous_internship_id.is_not(None),
-            func.coalesce(flags.c.top_tier, 0), func.coalesce(flags.c.production, 0),
-            func.coalesce(flags.c.papers_published, 0), func.coalesce(flags.c.papers_internal, 0),
-            func.coalesce(flags.c.tutorials, 0), func.coalesce(flags.c.patents, 0),
-            func.coalesce(flags.c.open_source, 0),
-            case((day_one, 1), else_=0),
-            cohort=True, project=True,
+            FocusArea.name, Internship.status, f.return_intern, f.top_tier, f.production,
+            f.papers_published, f.papers_internal, f.tutorials, f.patents, f.open_source,
+            f.plan_day_one,
         )
-        .join(Team, Team.id == Internship.team_id)
+        .join(Project, Project.internship_id == f.internship_id)
+        .join(Internship, Internship.id == f.internship_id)
+        .join(Cohort, Cohort.id == f.cohort_id)
+        .join(Team, Team.id == f.team_id)
         .join(Org, Org.id == Team.org_id)
         .join(User, User.id == Internship.intern_id)
-        .outerjoin(FocusArea, FocusArea.id == Project.focus_area_id)
-        .outerjoin(flags, flags.c.project_id == Project.id)
-        .where(Project.id.is_not(None))
+        .outerjoin(FocusArea, FocusArea.id == f.focus_area_id)
+        .where(*_behind(metric, today))
         .order_by(Cohort.year.desc(), Team.name, User.name, Project.id)
     )
-    stmt = join_day_one(stmt, bounds)
-    return stmt if condition is None else stmt.where(condition)
 
 
 def _project_row(row: Any) -> dict[str, Any]:
@@ -107,8 +105,12 @@ def _project_row(row: Any) -> dict[str, Any]:
 def projects_page(slice_: Slice, scope: Scope, metric: str, page: int, per_page: int = 50,
                   today: date | None = None) -> tuple[list[dict[str, Any]], int]:
     """One page of the projects behind a number, and how many there are in all."""
-    stmt = _projects_query(slice_, scope, metric, today or utcnow().date())
-    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ensure_facts()
+    today = today or utcnow().date()
+    stmt = _projects_query(slice_, scope, metric, today)
+    count = db.session.scalar(
+        facts_query(slice_, scope, ReportFacts, func.count()).where(*_behind(metric, today))
+    )
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     return [_project_row(r) for r in rows], int(count or 0)
 
@@ -116,6 +118,7 @@ def projects_page(slice_: Slice, scope: Scope, metric: str, page: int, per_page:
 def iter_projects(slice_: Slice, scope: Scope, metric: str = "projects",
                   today: date | None = None) -> Iterator[dict[str, Any]]:
     """Every project behind a number, streamed from the database in batches."""
+    ensure_facts()
     stmt = _projects_query(slice_, scope, metric, today or utcnow().date())
     result = db.session.execute(stmt.execution_options(yield_per=1000))
     for row in result:

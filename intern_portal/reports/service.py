@@ -10,42 +10,31 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    distinct,
     func,
     literal,
-    literal_column,
+    or_,
     select,
     text,
     union_all,
 )
-from sqlalchemy.sql.elements import ColumnElement
 
 from ..authz import require
 from ..extensions import db
 from ..models import (
-    BookingStatus,
     Cohort,
     Internship,
     InternshipStatus,
-    LaunchPlan,
-    LunchBooking,
-    LunchSlot,
-    MentorAssignment,
     Org,
-    Outcome,
-    OutcomeKind,
-    OutcomeStatus,
     Project,
+    ReportFacts,
+    ReportMentor,
     Role,
     Team,
     User,
     utcnow,
 )
-from .sql import local_midnight, utc_day
-
-PRODUCTION_REACHED = (OutcomeStatus.TOWARD_PRODUCTION, OutcomeStatus.IN_PRODUCTION)
-IN_REVIEW = (OutcomeStatus.SUBMITTED, OutcomeStatus.ACCEPTED)
-PATENT_COUNTED = (OutcomeStatus.FILED, OutcomeStatus.GRANTED)
+from . import facts
+from .facts import tally
 
 
 @dataclass(frozen=True)
@@ -115,11 +104,6 @@ class Figures:
     mentors: int = 0
     mentored: int = 0
 
-    def add(self, other: Figures) -> None:
-        for f in fields(self):
-            if f.name not in ("mentors", "mentored"):
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
     @property
     def top_tier_share(self) -> float | None:
         return share(self.top_tier, self.projects)
@@ -169,29 +153,39 @@ class Report:
     mentor_load: list[tuple[int, int]]
 
 
-def _conditions(slice_: Slice, scope: Scope) -> list[ColumnElement[bool]]:
-    """Filters on internships alone (small IN lists for the rest), so no join is forced."""
-    conditions: list[ColumnElement[bool]] = [Internship.status != InternshipStatus.WITHDRAWN]
+def _conditions(slice_: Slice, scope: Scope, source: Any = Internship) -> list[Any]:
+    """The slice as filters on internships, or on a facts table (small IN lists, no joins)."""
+    conditions: list[Any] = []
+    if source is Internship:
+        conditions.append(Internship.status != InternshipStatus.WITHDRAWN)
+        focus_area = Project.focus_area_id
+    else:  # facts hold counted internships only, with their project's focus area
+        focus_area = source.focus_area_id
     if scope.team_ids is not None:
         teams = sorted(scope.team_ids)
         # "= id" for the usual one-team manager: planners pick better joins than for IN (id).
         conditions.append(
-            Internship.team_id == teams[0] if len(teams) == 1 else Internship.team_id.in_(teams)
+            source.team_id == teams[0] if len(teams) == 1 else source.team_id.in_(teams)
         )
     if slice_.org_id is not None:
         in_org = select(Team.id).where(Team.org_id == slice_.org_id)
-        conditions.append(Internship.team_id.in_(in_org))
+        conditions.append(source.team_id.in_(in_org))
     if slice_.team_id is not None:
-        conditions.append(Internship.team_id == slice_.team_id)
+        conditions.append(source.team_id == slice_.team_id)
     if slice_.cohort_id is not None:
-        conditions.append(Internship.cohort_id == slice_.cohort_id)
+        conditions.append(source.cohort_id == slice_.cohort_id)
     if slice_.year is not None:
         conditions.append(
-            Internship.cohort_id.in_(select(Cohort.id).where(Cohort.year == slice_.year))
+            source.cohort_id.in_(select(Cohort.id).where(Cohort.year == slice_.year))
         )
     if slice_.focus_area_id is not None:
-        conditions.append(Project.focus_area_id == slice_.focus_area_id)
+        conditions.append(focus_area == slice_.focus_area_id)
     return conditions
+
+
+def facts_query(slice_: Slice, scope: Scope, source: Any, *columns: Any) -> Select[Any]:
+    """Rows of a facts table (ReportFacts, ReportMentor) in the slice."""
+    return select(*columns).select_from(source).where(*_conditions(slice_, scope, source))
 
 
 def base_query(slice_: Slice, scope: Scope, *columns: Any, cohort: bool = False,
@@ -205,168 +199,77 @@ def base_query(slice_: Slice, scope: Scope, *columns: Any, cohort: bool = False,
     return stmt.where(*_conditions(slice_, scope))
 
 
-def _flag(condition: ColumnElement[bool]) -> Any:
-    return func.max(case((condition, 1), else_=0))
-
-
-def _tally(condition: ColumnElement[bool]) -> Any:
-    return func.sum(case((condition, 1), else_=0))
-
-
-def outcome_flags(slice_: Slice | None = None, scope: Scope | None = None) -> Any:
-    """Per project: reached top-tier publication, reached production, and counts by kind.
-
-    Given a narrowed slice, only its projects' outcomes are grouped: a subquery's GROUP BY is
-    not narrowed by the join outside it, so a one-team report would group the whole program's.
-    """
-    paper = Outcome.kind == OutcomeKind.PAPER
-    published = and_(paper, Outcome.status == OutcomeStatus.PUBLISHED)
-    columns = (
-        Outcome.project_id.label("project_id"),
-        _flag(and_(published, Outcome.top_tier.is_(True))).label("top_tier"),
-        _flag(
-            and_(Outcome.kind == OutcomeKind.PRODUCTION, Outcome.status.in_(PRODUCTION_REACHED))
-        ).label("production"),
-        _tally(published).label("papers_published"),
-        _tally(and_(published, Outcome.top_tier.is_(True))).label("papers_top_tier"),
-        _tally(and_(published, Outcome.internal.is_(True))).label("papers_internal"),
-        _tally(and_(paper, Outcome.status.in_(IN_REVIEW))).label("papers_in_review"),
-        _tally(
-            and_(Outcome.kind == OutcomeKind.TUTORIAL, Outcome.status == OutcomeStatus.ACCEPTED)
-        ).label("tutorials"),
-        _tally(
-            and_(Outcome.kind == OutcomeKind.PATENT, Outcome.status.in_(PATENT_COUNTED))
-        ).label("patents"),
-        _tally(Outcome.kind == OutcomeKind.OPEN_SOURCE).label("open_source"),
-    )
-    if slice_ is None or scope is None or (scope.whole_program and slice_ == Slice()):
-        stmt = select(*columns)
-    else:
-        stmt = base_query(slice_, scope, *columns, project=True).join(
-            Outcome, Outcome.project_id == Project.id
-        )
-    return stmt.group_by(Outcome.project_id).subquery("flags")
-
-
-def _lunch_met(slice_: Slice, scope: Scope, now: datetime) -> Any:
-    """Per (cohort, team): lunch dates that took place during an internship, scientists met.
-
-    Scientists met add up per internship, so a group's figure is its count of distinct
-    (internship, scientist) pairs: grouped straight to the report's groups, no join back.
-    """
-    slot_day = utc_day(LunchSlot.starts_at)
-    # Two hash-friendly GROUP BYs instead of count(DISTINCT), which sorts; and the slice's
-    # own filters rather than IN (internships of the slice), which SQLite probes per booking.
-    pairs = (
-        base_query(
-            slice_, scope,
-            Internship.cohort_id, Internship.team_id,
-            func.count().label("dates"),
-        )
-        .join(LunchBooking, LunchBooking.intern_id == Internship.intern_id)
-        .join(LunchSlot, LunchSlot.id == LunchBooking.slot_id)
-        .where(
-            LunchBooking.status == BookingStatus.BOOKED,
-            LunchSlot.ends_at <= now,
-            slot_day >= Internship.start_date,
-            slot_day <= Internship.end_date,
-        )
-        .group_by(Internship.id, LunchSlot.scientist_id, Internship.cohort_id, Internship.team_id)
-        .subquery("met")
-    )
-    return (
-        select(
-            pairs.c.cohort_id,
-            pairs.c.team_id,
-            func.sum(pairs.c.dates).label("dates"),
-            func.count().label("scientists"),
-        )
-        .group_by(pairs.c.cohort_id, pairs.c.team_id)
-        .subquery("lunch")
-    )
-
-
-def day_one_bounds(slice_: Slice, scope: Scope) -> Any:
-    """When the first day of each (time zone, start date) in the slice ends, as a UTC instant.
-
-    Computed once per distinct pair, not per internship: SQLite runs the zone rules in Python.
-    """
-    pairs = (
-        base_query(slice_, scope, Internship.time_zone.label("zone"),
-              Internship.start_date.label("day"))
-        .distinct()
-        .subquery("pairs")
-    )
-    return select(
-        pairs.c.zone,
-        pairs.c.day,
-        local_midnight(pairs.c.day, pairs.c.zone, literal_column("1")).label("closes"),
-    ).subquery("day_one")
-
-
-def join_day_one(stmt: Select[Any], bounds: Any) -> Select[Any]:
-    return stmt.outerjoin(LaunchPlan, LaunchPlan.internship_id == Internship.id).outerjoin(
-        bounds, and_(bounds.c.zone == Internship.time_zone, bounds.c.day == Internship.start_date)
-    )
-
-
-def on_day_one(bounds: Any) -> ColumnElement[bool]:
-    """The plan reached the intern by the end of their first day, in the internship's zone.
-
-    Plans are delivered at local midnight of the start date at the earliest (plans/delivery.py).
-    """
-    return LaunchPlan.delivered_at < bounds.c.closes
-
-
 FIGURE_COLUMNS = (
     "internships", "projects", "top_tier", "production", "both", "papers_published",
     "papers_top_tier", "papers_internal", "papers_in_review", "tutorials", "patents",
     "open_source", "return_interns", "lunch_dates", "scientists_met", "plans_due",
-    "plans_day_one",
+    "plans_day_one", "mentored",
 )
+# The figures that are sums of a report-facts column.
+FACT_SUMS = {
+    "projects": "has_project", "top_tier": "top_tier", "production": "production",
+    "both": "both_goals", "papers_published": "papers_published",
+    "papers_top_tier": "papers_top_tier", "papers_internal": "papers_internal",
+    "papers_in_review": "papers_in_review", "tutorials": "tutorials", "patents": "patents",
+    "open_source": "open_source", "return_interns": "return_intern",
+    "lunch_dates": "lunch_dates", "scientists_met": "scientists_met", "mentored": "mentored",
+}
+LUNCH_FIGURES = ("lunch_dates", "scientists_met")
+GroupRows = dict[tuple[int, int], list[int]]
 
 
-def _figure_rows(slice_: Slice, scope: Scope, today: date, now: datetime) -> list[Any]:
-    """The additive figures per (cohort, team) of the slice, in one aggregate query."""
-    flags = outcome_flags(slice_, scope)
-    bounds = day_one_bounds(slice_, scope)
-    started = Internship.start_date <= today
+def _total(column: Any) -> Any:
+    return func.coalesce(func.sum(column), 0)
 
-    def total(column: Any) -> Any:
-        return func.coalesce(func.sum(column), 0)
 
-    per_group = (
-        base_query(
-            slice_, scope,
-            Internship.cohort_id.label("cohort_id"), Internship.team_id.label("team_id"),
-            func.count(Internship.id), func.count(Project.id),
-            total(flags.c.top_tier), total(flags.c.production),
-            _tally(and_(flags.c.top_tier == 1, flags.c.production == 1)),
-            total(flags.c.papers_published), total(flags.c.papers_top_tier),
-            total(flags.c.papers_internal), total(flags.c.papers_in_review),
-            total(flags.c.tutorials), total(flags.c.patents), total(flags.c.open_source),
-            _tally(Internship.previous_internship_id.is_not(None)),
-            _tally(started), _tally(and_(started, on_day_one(bounds))),
-            project=True,
-        )
-        .outerjoin(flags, flags.c.project_id == Project.id)
+def _figure_rows(slice_: Slice, scope: Scope, today: date, now: datetime) -> GroupRows:
+    """The additive figures (FIGURE_COLUMNS) per (cohort, team) of the slice.
+
+    One aggregate over the report facts alone. A row whose lunch counts are behind (a booked
+    lunch date ended since it was refreshed) contributes its lunches from a second, small
+    query that counts them live.
+    """
+    f = ReportFacts
+    fresh = or_(f.lunch_next_end.is_(None), f.lunch_next_end > now)
+    started = f.start_date <= today
+    columns = []
+    for name in FIGURE_COLUMNS:
+        if name == "internships":
+            columns.append(func.count())
+        elif name == "plans_due":
+            columns.append(tally(started))
+        elif name == "plans_day_one":
+            columns.append(tally(and_(started, f.plan_day_one == 1)))
+        elif name in LUNCH_FIGURES:
+            columns.append(_total(case((fresh, getattr(f, FACT_SUMS[name])))))
+        else:
+            columns.append(_total(getattr(f, FACT_SUMS[name])))
+    stmt = facts_query(slice_, scope, f, f.cohort_id, f.team_id, *columns).group_by(
+        f.cohort_id, f.team_id
     )
-    per_group = (
-        join_day_one(per_group, bounds)
+    groups: GroupRows = {
+        (cohort_id, team_id): [int(n) for n in numbers]
+        for cohort_id, team_id, *numbers in db.session.execute(stmt)
+    }
+    _add_stale_lunches(groups, slice_, scope, now)
+    return groups
+
+
+def _add_stale_lunches(groups: GroupRows, slice_: Slice, scope: Scope, now: datetime) -> None:
+    """Lunch figures, counted live, of the slice's rows whose lunch counts are behind."""
+    lunch = facts.lunch_per_internship(facts.stale_lunch_ids(now), now)
+    stmt = (
+        base_query(slice_, scope, Internship.cohort_id, Internship.team_id,
+                   _total(lunch.c.dates), _total(lunch.c.scientists))
+        .join(lunch, lunch.c.internship_id == Internship.id)
         .group_by(Internship.cohort_id, Internship.team_id)
-        .subquery("per_group")
     )
-    # Lunch figures are grouped on their own and joined per group, not per internship.
-    lunch = _lunch_met(slice_, scope, now)
-    *counts, due, day_one = list(per_group.c)
-    stmt = select(
-        *counts, func.coalesce(lunch.c.dates, 0), func.coalesce(lunch.c.scientists, 0),
-        due, day_one,
-    ).outerjoin(
-        lunch,
-        and_(lunch.c.cohort_id == per_group.c.cohort_id, lunch.c.team_id == per_group.c.team_id),
-    )
-    return list(db.session.execute(stmt))
+    dates_at = FIGURE_COLUMNS.index("lunch_dates")
+    met_at = FIGURE_COLUMNS.index("scientists_met")
+    for cohort_id, team_id, dates, met in db.session.execute(stmt):
+        numbers = groups[(cohort_id, team_id)]
+        numbers[dates_at] += int(dates)
+        numbers[met_at] += int(met)
 
 
 def _labels(cohort_ids: set[int], team_ids: set[int]) -> tuple[dict[int, int], dict[int, str]]:
@@ -381,76 +284,88 @@ def _labels(cohort_ids: set[int], team_ids: set[int]) -> tuple[dict[int, int], d
     return {c: years[c] for c in cohort_ids}, teams
 
 
-def _mentor_figures(slice_: Slice, scope: Scope) -> list[tuple[str, int, int, int]]:
-    """Distinct mentors and mentored internships per year and per team, and the mentor load.
+def _mentor_figures(slice_: Slice, scope: Scope) -> list[tuple[str, int, int]]:
+    """Distinct mentors per year and per team, and the mentor load, in one statement.
 
-    One statement: the slice's assignments are joined once (a CTE) and grouped three ways.
-    Rows are ("year", year, mentors, mentored), ("team", team id, mentors, mentored) and
-    ("load", interns, mentors with that many, 0).
+    Rows are ("year", year, mentors), ("team", team id, mentors) and ("load", interns,
+    mentors with that many). Distinct pairs are grouped by hashing, not count(DISTINCT),
+    which sorts.
     """
-    assigned = (
-        base_query(
-            slice_, scope,
-            MentorAssignment.mentor_id, MentorAssignment.internship_id,
-            Cohort.year, Internship.team_id,
-            cohort=True,
-        )
-        .join(MentorAssignment, MentorAssignment.internship_id == Internship.id)
-        .cte("assigned")
+    m = ReportMentor
+    pairs = facts_query(slice_, scope, m, m.mentor_id, m.internship_id, m.cohort_id, m.team_id)
+    pairs = pairs.cte("pairs")
+    by_year = (
+        select(Cohort.year.label("key"), pairs.c.mentor_id)
+        .join(Cohort, Cohort.id == pairs.c.cohort_id)
+        .distinct()
+        .subquery("by_year")
     )
-
-    def per(kind: str, key: Any) -> Select[Any]:
-        return select(
-            literal(kind).label("kind"), key.label("key"),
-            func.count(distinct(assigned.c.mentor_id)).label("mentors"),
-            func.count(distinct(assigned.c.internship_id)).label("mentored"),
-        ).group_by(key)
-
+    by_team = select(pairs.c.team_id.label("key"), pairs.c.mentor_id).distinct().subquery("by_team")
     per_mentor = (
-        select(func.count(distinct(assigned.c.internship_id)).label("interns"))
-        .group_by(assigned.c.mentor_id)
+        select(func.count().label("interns"))
+        .select_from(pairs)
+        .group_by(pairs.c.mentor_id)
         .subquery("per_mentor")
     )
-    load = select(
-        literal("load"), per_mentor.c.interns, func.count(), literal(0)
-    ).group_by(per_mentor.c.interns)
-    stmt = union_all(per("year", assigned.c.year), per("team", assigned.c.team_id), load)
-    return [(kind, int(k), int(m), int(n)) for kind, k, m, n in db.session.execute(stmt)]
+    stmt = union_all(
+        select(literal("year"), by_year.c.key, func.count()).group_by(by_year.c.key),
+        select(literal("team"), by_team.c.key, func.count()).group_by(by_team.c.key),
+        select(literal("load"), per_mentor.c.interns, func.count()).group_by(
+            per_mentor.c.interns
+        ),
+    )
+    return [(kind, int(key), int(n)) for kind, key, n in db.session.execute(stmt)]
 
 
-def build_report(slice_: Slice, scope: Scope, today: date | None = None,
-                 now: datetime | None = None) -> Report:
-    """Every figure of the report page for a slice, in a fixed number of queries."""
-    now = now or utcnow()
+def ensure_facts() -> None:
+    """Compute the facts of internships that have none (after an upgrade, a bulk load)."""
+    if db.session.scalar(facts.missing_count()):
+        facts.refresh(db.session, facts.Pending(internships=set(
+            db.session.scalars(facts.without_facts())
+        )))
+        db.session.commit()
+
+
+def _figures(numbers: list[int]) -> Figures:
+    return Figures(**dict(zip(FIGURE_COLUMNS, numbers, strict=True))) if numbers else Figures()
+
+
+def build_report(slice_: Slice, scope: Scope, today: date | None = None) -> Report:
+    """Every figure of the report page for a slice, as of now, in a fixed number of queries.
+
+    `today` (the day plans fall due by) is only for tests.
+    """
+    ensure_facts()
+    now = utcnow()
     today = today or now.date()
     if db.session.get_bind().dialect.name == "postgresql":
         # A cached generic plan for these queries can be orders of magnitude slower than one
         # planned for the slice at hand; the setting ends with the transaction.
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    rows = _figure_rows(slice_, scope, today, now)
-    year_of, team_label = _labels({r[0] for r in rows}, {r[1] for r in rows})
-    total = Figures()
-    years: dict[int, Group] = {}
-    teams: dict[int, Group] = {}
-    for cohort_id, team_id, *numbers in rows:
-        counts = zip(FIGURE_COLUMNS, numbers, strict=True)
-        figures = Figures(**{name: int(v or 0) for name, v in counts})
-        total.add(figures)
-        year = year_of[cohort_id]
-        years.setdefault(year, Group(year, str(year))).figures.add(figures)
-        teams.setdefault(team_id, Group(team_id, team_label[team_id])).figures.add(figures)
+    groups = _figure_rows(slice_, scope, today, now)
+    year_of, team_label = _labels({c for c, _ in groups}, {t for _, t in groups})
+    # Add up (cohort, team) rows as plain lists: thousands of them on a large program.
+    by_year: dict[int, list[int]] = {}
+    by_team: dict[int, list[int]] = {}
+    for (cohort_id, team_id), numbers in groups.items():
+        for sums, key in ((by_year, year_of[cohort_id]), (by_team, team_id)):
+            have = sums.get(key)
+            if have is None:
+                sums[key] = numbers.copy()
+            else:
+                sums[key] = [a + b for a, b in zip(have, numbers, strict=True)]
+    years = {y: Group(y, str(y), _figures(sums)) for y, sums in by_year.items()}
+    teams = {t: Group(t, team_label[t], _figures(sums)) for t, sums in by_team.items()}
+    total = _figures([sum(c) for c in zip(*by_year.values(), strict=True)] if by_year else [])
     mentor_load: list[tuple[int, int]] = []
-    for kind, key, mentors, mentored in _mentor_figures(slice_, scope):
+    for kind, key, mentors in _mentor_figures(slice_, scope):
         if kind == "load":
             mentor_load.append((key, mentors))
             continue
         group = (years if kind == "year" else teams).get(key)
         if group is not None:
             group.figures.mentors = mentors
-            group.figures.mentored = mentored
     mentor_load.sort()
-    # Every internship falls in one year, so mentored internships add up across years.
-    total.mentored = sum(g.figures.mentored for g in years.values())
     total.mentors = sum(mentors for _, mentors in mentor_load)
     return Report(
         slice=slice_,
