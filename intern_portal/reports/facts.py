@@ -129,7 +129,8 @@ def lunch_per_internship(targets: Select[Any] | None, now: datetime) -> Any:
         .join(LunchBooking, LunchBooking.intern_id == Internship.intern_id)
         .join(LunchSlot, LunchSlot.id == LunchBooking.slot_id)
         .where(
-            LunchBooking.status == BookingStatus.BOOKED,
+            # Not "= booked": SQLite would then walk every booking by its status index.
+            LunchBooking.status.not_in((BookingStatus.CANCELLED, BookingStatus.NO_SHOW)),
             slot_day >= Internship.start_date,
             slot_day <= Internship.end_date,
         )
