@@ -149,7 +149,8 @@ def refresh_facts_command() -> None:
     """Recompute the report facts of every internship (after a bulk load by hand)."""
     count = facts.refresh(db.session)
     db.session.commit()
-    click.echo(f"Recomputed the report facts of {count} internships.")
+    click.echo(f"Recomputed the report facts of {count} "
+               f"internship{'' if count == 1 else 's'}.")
 
 
 @report_facts_command.command("check")
@@ -160,6 +161,7 @@ def check_facts_command() -> None:
     for internship_id, what in sorted(wrong.items())[:50]:
         click.echo(f"internship {internship_id}: {what}")
     if wrong:
-        raise click.ClickException(f"{len(wrong)} internships' report facts differ; "
+        whose = "1 internship's" if len(wrong) == 1 else f"{len(wrong)} internships'"
+        raise click.ClickException(f"{whose} report facts differ; "
                                    "`flask report-facts refresh` recomputes them.")
     click.echo("Report facts agree with the data.")

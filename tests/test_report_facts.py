@@ -6,6 +6,7 @@ computation (conftest.report_facts_kept), so each write path the suite drives is
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -20,16 +21,19 @@ from intern_portal.models import (
     Outcome,
     OutcomeKind,
     OutcomeStatus,
+    Project,
     ReportFacts,
     ReportMentor,
     Role,
     User,
 )
 from intern_portal.notify.scheduler import run_once
+from intern_portal.outcomes import service as outcomes
 from intern_portal.reports import facts
 from intern_portal.reports.service import Scope, Slice, build_report
 
 from . import factories
+from .conftest import ON_POSTGRES
 
 WHOLE = Scope(None)
 
@@ -127,6 +131,40 @@ def test_report_facts_commands_check_and_repair(app, runner):
     result = runner.invoke(args=["report-facts", "check"])
     assert result.exit_code == 1
     assert f"internship {i.id}: top_tier 0 != 1, papers_published 3 != 1" in result.output
+    assert "1 internship's report facts differ" in result.output
     result = runner.invoke(args=["report-facts", "refresh"])
-    assert result.exit_code == 0 and "Recomputed the report facts of 1 internships" in result.output
+    assert result.exit_code == 0 and "Recomputed the report facts of 1 internship." in result.output
     assert facts.mismatches(db.session) == {}
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="racing writers need PostgreSQL (set DATABASE_URL); "
+                                           "SQLite has one writer")
+def test_writers_racing_on_one_internship_all_count(app):
+    """Ten outcomes recorded at once on one project: each commit's refresh waits its turn."""
+    i = factories.internship()
+    internship_id, intern_id, project_id = i.id, i.intern_id, i.project.id
+    barrier = threading.Barrier(10)
+    failures: list[str] = []
+
+    def record(n: int) -> None:
+        with app.app_context():
+            intern = db.session.get(User, intern_id)
+            project = db.session.get(Project, project_id)
+            db.session.connection()  # hold a real connection before the start line
+            barrier.wait(timeout=30)
+            try:
+                outcomes.record_outcome(intern, project, kind=OutcomeKind.PAPER,
+                                        status=OutcomeStatus.PUBLISHED, top_tier=True,
+                                        status_date=date(2026, 7, 1), title=f"Paper {n}",
+                                        venue="NeurIPS")
+            except Exception as error:  # noqa: BLE001  (any failure is what we look for)
+                failures.append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=record, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not failures
+    row = _facts(internship_id)
+    assert (row.papers_published, row.papers_top_tier) == (10, 10)

@@ -267,7 +267,8 @@ def _add_stale_lunches(groups: GroupRows, slice_: Slice, scope: Scope, now: date
     dates_at = FIGURE_COLUMNS.index("lunch_dates")
     met_at = FIGURE_COLUMNS.index("scientists_met")
     for cohort_id, team_id, dates, met in db.session.execute(stmt):
-        numbers = groups[(cohort_id, team_id)]
+        # setdefault: an internship moved between the two statements still counts once.
+        numbers = groups.setdefault((cohort_id, team_id), [0] * len(FIGURE_COLUMNS))
         numbers[dates_at] += int(dates)
         numbers[met_at] += int(met)
 
