@@ -76,9 +76,11 @@ PENDING = "report_facts.pending"
 INTERNSHIP_COLUMNS = ("start_date", "end_date", "time_zone", "intern_id", "cohort_id", "team_id",
                       "status", "previous_internship_id")
 MENTOR_COLUMNS = ("internship_id", "mentor_id", "cohort_id", "team_id", "focus_area_id")
+# The columns that depend on the moment they were computed at.
+LUNCH_COLUMNS = ("lunch_dates", "scientists_met", "lunch_next_end")
 
 
-def flag(condition: ColumnElement[bool]) -> Any:
+def _flag(condition: ColumnElement[bool]) -> Any:
     return func.max(case((condition, 1), else_=0))
 
 
@@ -92,8 +94,8 @@ def outcome_columns() -> tuple[Any, ...]:
     published = and_(paper, Outcome.status == OutcomeStatus.PUBLISHED)
     return (
         Outcome.project_id.label("project_id"),
-        flag(and_(published, Outcome.top_tier.is_(True))).label("top_tier"),
-        flag(
+        _flag(and_(published, Outcome.top_tier.is_(True))).label("top_tier"),
+        _flag(
             and_(Outcome.kind == OutcomeKind.PRODUCTION, Outcome.status.in_(PRODUCTION_REACHED))
         ).label("production"),
         tally(published).label("papers_published"),
@@ -150,8 +152,8 @@ def plan_on_day_one() -> ColumnElement[bool]:
     return and_(LaunchPlan.delivered_at.is_not(None), LaunchPlan.delivered_at < closes)
 
 
-def facts_select(targets: Select[Any] | None, now: datetime, *extra: Any) -> Select[Any]:
-    """The facts (COLUMNS, after any extra columns) of the internships `targets` selects.
+def facts_select(targets: Select[Any] | None, now: datetime) -> Select[Any]:
+    """The facts (COLUMNS) of the internships `targets` selects.
 
     `targets` is a SELECT of internship ids, or None for every internship; withdrawn
     internships have none.
@@ -170,7 +172,6 @@ def facts_select(targets: Select[Any] | None, now: datetime, *extra: Any) -> Sel
     has_mentor = exists().where(MentorAssignment.internship_id == Internship.id)
     stmt = (
         select(
-            *extra,
             Internship.id,
             Internship.cohort_id,
             Internship.team_id,
@@ -288,16 +289,10 @@ def refresh(session: Session, pending: Pending | None = None, *,
     return len(ids)
 
 
-def refresh_internships(session: Session, ids: Iterable[int]) -> int:
-    return refresh(session, Pending(internships=set(ids)))
-
-
 def refresh_due(session: Session, now: datetime | None = None, limit: int = 5_000) -> int:
     """Bring up to `limit` rows up to date: lunch dates ended since, internships without a row."""
     now = now or utcnow()
-    behind = select(ReportFacts.internship_id).where(ReportFacts.lunch_next_end <= now)
-    missing = without_facts()
-    ids = set(session.scalars(union(behind, missing).limit(limit)))
+    ids = set(session.scalars(union(stale_lunch_ids(now), without_facts()).limit(limit)))
     return refresh(session, Pending(internships=ids), now=now) if ids else 0
 
 
@@ -381,11 +376,6 @@ def listen() -> None:
 def stale_lunch_ids(now: datetime) -> Select[Any]:
     """The internships whose lunch counts are behind: a booked lunch date has ended since."""
     return select(ReportFacts.internship_id).where(ReportFacts.lunch_next_end <= now)
-
-
-
-
-LUNCH_COLUMNS = ("lunch_dates", "scientists_met", "lunch_next_end")
 
 
 def mismatches(session: Session, now: datetime | None = None) -> dict[int, str]:

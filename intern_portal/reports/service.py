@@ -188,13 +188,10 @@ def facts_query(slice_: Slice, scope: Scope, source: Any, *columns: Any) -> Sele
     return select(*columns).select_from(source).where(*_conditions(slice_, scope, source))
 
 
-def base_query(slice_: Slice, scope: Scope, *columns: Any, cohort: bool = False,
-          project: bool = False) -> Select[Any]:
-    """Internships in the slice, joined to their cohort or project only when asked."""
+def base_query(slice_: Slice, scope: Scope, *columns: Any) -> Select[Any]:
+    """Internships in the slice, joined to their project only to filter by focus area."""
     stmt = select(*columns).select_from(Internship)
-    if cohort:
-        stmt = stmt.join(Cohort, Cohort.id == Internship.cohort_id)
-    if project or slice_.focus_area_id is not None:
+    if slice_.focus_area_id is not None:
         stmt = stmt.outerjoin(Project, Project.internship_id == Internship.id)
     return stmt.where(*_conditions(slice_, scope))
 
