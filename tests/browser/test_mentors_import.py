@@ -19,6 +19,7 @@ def test_large_import_shows_progress_then_the_outcome(page, tmp_path):
     path.write_text("\n".join([INTERN_HEADER, *(intern_row(n) for n in range(ROWS))]) + "\n")
 
     sign_in(page, lead.email, factories.PASSWORD)
+    page.get_by_role("button", name="Program").click()
     page.get_by_role("link", name="Import").click()
     page.get_by_label("What the file holds").select_option("interns")
     page.get_by_label("CSV file").set_input_files(str(path))
