@@ -15,7 +15,8 @@ from .smtp_support import SmtpServer
 def test_scheduler_holds_every_job_once(app):
     scheduler = build_scheduler(app)
     assert sorted(job.id for job in scheduler.get_jobs()) == [
-        "deliver_plans", "enqueue_reminders", "refresh_report_facts", "send_outbox"]
+        "advance_internships", "deliver_plans", "enqueue_reminders", "refresh_report_facts",
+        "send_outbox"]
     assert all(job.max_instances == 1 for job in scheduler.get_jobs())
 
 

@@ -1,5 +1,5 @@
-"""The scheduler process: periodic jobs that owe reminders, deliver plans, send the outbox and
-keep report facts up to date.
+"""The scheduler process: periodic jobs that move internships through their statuses, owe
+reminders, deliver plans, send the outbox and keep report facts up to date.
 
 It runs as its own process (`flask scheduler`), never inside web workers. Every job opens its
 own app context and is safe to run in several processes at once: reminders are idempotent on
@@ -51,6 +51,16 @@ def deliver_plans(now: datetime | None = None) -> int:
     return delivered
 
 
+def advance_internships(now: datetime | None = None) -> int:
+    """Start internships on their first day and complete them after their last, locally."""
+    from ..lifecycle import advance
+
+    moved = advance(now or utcnow())
+    if moved.started or moved.completed:
+        log.info("internships: %d started, %d completed", moved.started, moved.completed)
+    return moved.started + moved.completed
+
+
 def refresh_report_facts(now: datetime | None = None) -> int:
     """Bring report facts up to date: lunch dates that have ended, internships without facts."""
     from ..reports.facts import refresh_due
@@ -64,6 +74,7 @@ def refresh_report_facts(now: datetime | None = None) -> int:
 
 # (job, seconds between runs); plans go out before reminders look for unacknowledged ones.
 JOBS: tuple[tuple[Callable[[datetime | None], int], int], ...] = (
+    (advance_internships, 900),
     (deliver_plans, 300),
     (refresh_report_facts, 300),
     (enqueue_reminders, 60),
