@@ -7,7 +7,14 @@ import time_machine
 from sqlalchemy import select
 
 from intern_portal.extensions import db
-from intern_portal.models import InternshipStatus, LaunchPlan, OutboxMessage, PlanTemplate, Role
+from intern_portal.models import (
+    AuditEntry,
+    InternshipStatus,
+    LaunchPlan,
+    OutboxMessage,
+    PlanTemplate,
+    Role,
+)
 from intern_portal.plans import service
 from intern_portal.plans.delivery import deliver_due_plans, delivered_on_day_one
 
@@ -280,6 +287,41 @@ def test_intern_acknowledges_and_the_manager_sees_who_has_not(client, auth):
     assert second.intern.name in unacked and first.intern.name not in unacked
     assert db.session.get(LaunchPlan, plans[0].id).acknowledged_at == datetime(
         2026, 6, 2, tzinfo=UTC)
+
+
+def test_a_change_after_acknowledging_is_acknowledged_again(client, auth):
+    internship = _internship()
+    plan = _plan(internship)
+    with time_machine.travel(datetime(2026, 6, 2, tzinfo=UTC), tick=False):
+        _sign_in(auth, internship.intern)
+        client.post(f"/plans/{plan.id}/acknowledge")
+        _sign_in(auth, internship.manager)
+        client.post(f"/plans/{plan.id}/edit", data={
+            "project_title": "Entity linking at scale", "goal_paper": "y",
+            "paper_venue": "NeurIPS", "milestones": "Week 1: Onboarding\nWeek 4: Baseline"})
+        manager_view = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+        overview = client.get("/plans/").get_data(as_text=True)
+        team = client.get(f"/mentors/teams/{internship.team_id}").get_data(as_text=True)
+    assert "Version 1 was acknowledged" in manager_view
+    assert "Changes not acknowledged yet" in manager_view
+    unacked = overview.split("Delivered, not acknowledged")[1].split("Milestones overdue")[0]
+    assert internship.intern.name in unacked and "changed since version 1" in unacked
+    assert "Changes not acknowledged" in team
+    with time_machine.travel(datetime(2026, 6, 3, tzinfo=UTC), tick=False):
+        _sign_in(auth, internship.intern)
+        assert "I have read the changes" in client.get("/").get_data(as_text=True)
+        assert "I have read the changes" in client.get(f"/plans/{plan.id}").get_data(
+            as_text=True)
+        client.post(f"/plans/{plan.id}/acknowledge")
+        body = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "I have read" not in body and "(version 2)" in body
+    plan = db.session.get(LaunchPlan, plan.id)
+    assert (plan.acknowledged_version, plan.acknowledged_at) == (
+        2, datetime(2026, 6, 3, tzinfo=UTC))
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "acknowledge")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.summary.endswith("acknowledged the changes in version 2 of their launch plan")
+    assert (entry.before["version"], entry.after["version"]) == (1, 2)
 
 
 def test_intern_cannot_acknowledge_before_day_one(client, auth):

@@ -211,6 +211,14 @@ def test_plan_without_a_goal_is_refused_by_the_database(app):
             i=internship.id, no=False, now=T0)
 
 
+def test_acknowledging_a_version_the_plan_never_had_is_refused_by_the_database(app):
+    internship = factories.internship()
+    refused("INSERT INTO launch_plans (internship_id, project_title, goal_paper, goal_production, "
+            "version, created_at, delivered_at, acknowledged_at, acknowledged_version) "
+            "VALUES (:i, 'Plan', :yes, :no, 1, :now, :now, :later, 2)",
+            i=internship.id, yes=True, no=False, now=T0, later=T1)
+
+
 def _slot(scientist_id, starts=T0, ends=T1, seats=1):
     sql("INSERT INTO lunch_slots (scientist_id, starts_at, ends_at, time_zone, seats, video_url, "
         "topic, status, created_at) VALUES (:s, :a, :b, 'America/Los_Angeles', :seats, "

@@ -123,6 +123,7 @@ class PlanMaker:
         if internship not in self.unacknowledged:
             plan.acknowledged_at = plan.delivered_at + timedelta(
                 hours=self.rng.randint(14, 44), minutes=self.rng.randint(0, 59))
+            plan.acknowledged_version = plan.version
         past = [m for m in plan.milestones if m.due_date < TODAY]
         open_ones: set[int] = set()
         if is_demo:

@@ -31,6 +31,7 @@ PLAN_LABELS = {
     "drafted": ("Drafted", "text-bg-secondary"),
     "delivered": ("Delivered", "text-bg-info"),
     "acknowledged": ("Acknowledged", "text-bg-success"),
+    "changed": ("Changes not acknowledged", "text-bg-warning"),
 }
 
 
@@ -84,15 +85,17 @@ class TeamPage:
 
 
 def plan_states(internship_ids: object) -> dict[int, str]:
-    """Each internship's launch-plan state: drafted, delivered or acknowledged (one query)."""
+    """Each internship's launch-plan state: drafted, delivered, acknowledged, or changed since
+    it was acknowledged (one query)."""
     rows = db.session.execute(
-        select(LaunchPlan.internship_id, LaunchPlan.delivered_at, LaunchPlan.acknowledged_at)
+        select(LaunchPlan.internship_id, LaunchPlan.delivered_at,
+               LaunchPlan.acknowledged_version, LaunchPlan.version)
         .where(LaunchPlan.internship_id.in_(internship_ids))
     )
     return {
-        internship_id: "acknowledged" if acknowledged else "delivered" if delivered
-        else "drafted"
-        for internship_id, delivered, acknowledged in rows
+        internship_id: "acknowledged" if acknowledged == version
+        else "changed" if acknowledged else "delivered" if delivered else "drafted"
+        for internship_id, delivered, acknowledged, version in rows
     }
 
 

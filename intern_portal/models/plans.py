@@ -79,6 +79,8 @@ class LaunchPlan(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The version the intern last confirmed reading; behind `version` after a later edit.
+    acknowledged_version: Mapped[int | None] = mapped_column(Integer)
 
     internship: Mapped[Internship] = relationship()
     template: Mapped[PlanTemplate | None] = relationship()
@@ -94,7 +96,21 @@ class LaunchPlan(db.Model):
             "AND acknowledged_at >= delivered_at)",
             "acknowledged_after_delivery",
         ),
+        check(
+            "(acknowledged_at IS NULL AND acknowledged_version IS NULL) OR "
+            "(acknowledged_at IS NOT NULL AND acknowledged_version BETWEEN 1 AND version)",
+            "acknowledged_version_in_range",
+        ),
     )
+
+    @property
+    def acknowledged_current(self) -> bool:
+        """The intern has confirmed reading the plan as it stands now."""
+        return self.acknowledged_version == self.version
+
+    @property
+    def changed_since_acknowledged(self) -> bool:
+        return self.acknowledged_version is not None and self.acknowledged_version < self.version
 
 
 class PlanMilestone(db.Model):

@@ -100,17 +100,17 @@ def build(manager: User | None, cohort_id: int | None, now: datetime | None = No
     unacknowledged: list[int] = []
     rows = db.session.execute(_scoped(
         select(Internship.id, Internship.team_id, LaunchPlan.id, LaunchPlan.delivered_at,
-               LaunchPlan.acknowledged_at)
+               LaunchPlan.acknowledged_version == LaunchPlan.version)
         .outerjoin(LaunchPlan, LaunchPlan.internship_id == Internship.id)
         .where(Internship.status.in_(CURRENT))
         .order_by(Internship.start_date, LaunchPlan.delivered_at, Internship.id),
         manager, cohort_id))
-    for internship_id, team_id, plan_id, delivered_at, acknowledged_at in rows:
+    for internship_id, team_id, plan_id, delivered_at, acknowledged in rows:
         counts = per_team.setdefault(team_id, [0, 0, 0])
         if plan_id is None:
             missing.append(internship_id)
             counts[0] += 1
-        elif delivered_at is not None and acknowledged_at is None:
+        elif delivered_at is not None and not acknowledged:  # or not since the last change
             unacknowledged.append(plan_id)
             counts[1] += 1
     overdue = _overdue_ids(manager, cohort_id, now, per_team)

@@ -350,7 +350,8 @@ def _tell_intern_of_change(plan: LaunchPlan, actor: User, now: datetime) -> None
         recipient=plan.internship.intern, due_at=now,
         subject=f"Your launch plan changed (version {plan.version})",
         body_text=f"{actor.name} changed your launch plan \"{plan.project_title}\".\n\n"
-                  f"See what changed: {link}\n")
+                  f"See what changed: {link}\n\n"
+                  "Once you have read the changes, confirm it on your plan's page.\n")
 
 
 def versions(plan: LaunchPlan) -> list[PlanVersion]:
@@ -370,18 +371,22 @@ def show_to(user: User, plan: LaunchPlan, now: datetime | None = None) -> bool:
 
 
 def acknowledge(plan: LaunchPlan, *, actor: User, now: datetime | None = None) -> None:
-    """The intern confirms they have read their plan."""
+    """The intern confirms they have read their plan as it stands (again after each change)."""
     now = now or utcnow()
     require(plan.internship.intern_id == actor.id, "Only the intern acknowledges their plan.")
     record_delivery([plan], now)
     if plan.delivered_at is None:
         raise PlanError("Your plan arrives on your first day; acknowledge it then.")
-    if plan.acknowledged_at is not None:
+    if plan.acknowledged_current:
         return
+    what = ("their launch plan" if plan.acknowledged_version is None
+            else f"the changes in version {plan.version} of their launch plan")
+    before = ({"acknowledged_at": plan.acknowledged_at.isoformat(),
+               "version": plan.acknowledged_version} if plan.acknowledged_at else None)
     plan.acknowledged_at = max(now, plan.delivered_at)
-    audit.record(actor.id, "acknowledge", plan, f"{actor.name} acknowledged their launch plan",
-                 None, {"acknowledged_at": plan.acknowledged_at.isoformat(),
-                        "version": plan.version})
+    plan.acknowledged_version = plan.version
+    audit.record(actor.id, "acknowledge", plan, f"{actor.name} acknowledged {what}", before,
+                 {"acknowledged_at": plan.acknowledged_at.isoformat(), "version": plan.version})
     db.session.commit()
 
 
