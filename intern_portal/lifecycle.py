@@ -17,9 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, select, update
 
 from .extensions import db
-from .models import Internship, InternshipStatus
-
-LIVE = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
+from .models import CURRENT_STATUSES, Internship, InternshipStatus
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class Advanced:
 def advance(now: datetime) -> Advanced:
     """Start and complete the internships whose day has come, each by its own local date."""
     zones = db.session.scalars(
-        select(distinct(Internship.time_zone)).where(Internship.status.in_(LIVE))
+        select(distinct(Internship.time_zone)).where(Internship.status.in_(CURRENT_STATUSES))
     ).all()
     started = completed = 0
     for zone in zones:
@@ -39,7 +37,7 @@ def advance(now: datetime) -> Advanced:
         in_zone = Internship.time_zone == zone
         completed += db.session.execute(
             update(Internship)
-            .where(in_zone, Internship.status.in_(LIVE), Internship.end_date < today)
+            .where(in_zone, Internship.status.in_(CURRENT_STATUSES), Internship.end_date < today)
             .values(status=InternshipStatus.COMPLETED)
             .execution_options(synchronize_session=False)
         ).rowcount

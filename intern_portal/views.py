@@ -5,6 +5,8 @@ from typing import Any
 from flask import render_template
 from flask_wtf import FlaskForm
 
+from .extensions import db
+
 
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """Render a page holding a form: 422 when the form carries errors, so clients can tell."""
@@ -12,7 +14,8 @@ def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, in
 
 
 def refuse(form: FlaskForm, error: ValueError) -> None:
-    """Show a service's refusal on the field it names, or above the form."""
+    """Undo the refused change, then show why on the field the service names, or above the form."""
+    db.session.rollback()
     name = getattr(error, "field", None)
     if name and name in form:
         form[name].errors.append(str(error))

@@ -56,7 +56,6 @@ def create_user():
                 actor=current_user,
             )
         except people.UserError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{person.name} ({person.email}) is added.", "success")
@@ -81,7 +80,6 @@ def edit_user(user_id: int):
                 new_password=form.new_password.data or None,
             )
         except people.UserError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"Changes to {person.name} are saved.", "success")
@@ -104,7 +102,6 @@ def create_org():
         try:
             org = org_service.create_org(name=form.name.data, actor_id=current_user.id)
         except org_service.OrgError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{org.name} is added. Now add its teams.", "success")
@@ -121,7 +118,6 @@ def edit_org(org_id: int):
         try:
             org_service.update_org(org, name=form.name.data, actor_id=current_user.id)
         except org_service.OrgError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{org.name} is saved.", "success")
@@ -166,7 +162,6 @@ def create_team():
         try:
             team = org_service.create_team(**_team_fields(form))
         except org_service.OrgError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{team.name} is added to {team.org.name}.", "success")
@@ -183,7 +178,6 @@ def edit_team(team_id: int):
         try:
             org_service.update_team(team, **_team_fields(form))
         except org_service.OrgError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{team.name} is saved.", "success")

@@ -129,7 +129,6 @@ def new_event(cohort_id: int):
         try:
             event = events.create_event(found, _fields(form), current_user.id)
         except events.EventError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{event.title} is on the {found.name} calendar.", "success")
@@ -146,7 +145,6 @@ def edit_event(event_id: int):
         try:
             events.update_event(event, _fields(form), current_user.id)
         except events.EventError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{event.title} is saved; subscribed calendars pick up the change.", "success")

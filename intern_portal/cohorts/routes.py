@@ -44,7 +44,6 @@ def create():
         try:
             cohort = service.create_cohort(**_fields(form))
         except service.CohortError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"The {cohort.name} cohort is created.", "success")
@@ -75,7 +74,6 @@ def edit(cohort_id: int):
         try:
             service.update_cohort(cohort, **_fields(form))
         except service.CohortError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"The {cohort.name} cohort is saved.", "success")

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..cohorts.service import status_counts
 from ..extensions import db
 from ..models import (
+    CURRENT_STATUSES,
     AuditEntry,
     Cohort,
     Internship,
@@ -21,8 +23,6 @@ from ..models import (
     User,
     UserRole,
 )
-
-CURRENT_STATUSES = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
 
 
 def _with_people():  # type: ignore[no-untyped-def]
@@ -97,7 +97,7 @@ def managed_teams(user: User) -> list[Team]:
 @dataclass
 class CohortSummary:
     cohort: Cohort
-    by_status: dict[str, int] = field(default_factory=dict)
+    by_status: dict[InternshipStatus, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -108,16 +108,8 @@ def cohort_summaries(limit: int = 8) -> list[CohortSummary]:
     cohorts = list(
         db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc()).limit(limit))
     )
-    summaries = {c.id: CohortSummary(c) for c in cohorts}
-    if summaries:
-        rows = db.session.execute(
-            select(Internship.cohort_id, Internship.status, func.count())
-            .where(Internship.cohort_id.in_(summaries))
-            .group_by(Internship.cohort_id, Internship.status)
-        )
-        for cohort_id, status, count in rows:
-            summaries[cohort_id].by_status[status.value] = count
-    return list(summaries.values())
+    counts = status_counts([c.id for c in cohorts])
+    return [CohortSummary(c, counts[c.id]) for c in cohorts]
 
 
 def program_counts() -> dict[str, int]:

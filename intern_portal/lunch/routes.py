@@ -118,7 +118,6 @@ def cancel(booking_id: int):
         try:
             service.cancel(booking, _me(), form.reason.data)
         except service.BookingRefused as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash("The lunch date is cancelled; both of you get a cancellation.", "success")
@@ -141,7 +140,6 @@ def reschedule(booking_id: int):
         try:
             service.reschedule(booking, _me(), form.slot_id.data)
         except service.BookingRefused as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash("The lunch date has moved; both of you get an updated invitation.", "success")
@@ -195,7 +193,6 @@ def new_window():
                 video_url=form.video_url.data, topic=form.topic.data or "",
                 cohort_id=form.cohort_id.data)
         except offer.OfferError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             note = f"{result.created} slots offered."
@@ -234,7 +231,6 @@ def new_slot():
                               seats=form.seats.data, video_url=form.video_url.data,
                               topic=form.topic.data or "")
         except offer.OfferError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash("The slot is offered.", "success")
@@ -266,7 +262,6 @@ def edit_slot(slot_id: int):
                               minutes=form.minutes.data, seats=form.seats.data,
                               video_url=form.video_url.data, topic=form.topic.data or "")
         except offer.OfferError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash("The slot is saved.", "success")
@@ -297,7 +292,6 @@ def block_date():
         try:
             withdrawn, kept = offer.block_date(_me(), form.day.data)
         except offer.OfferError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             message = f"{form.day.data:%d %b %Y} is blocked; {withdrawn} open slots withdrawn."
@@ -331,7 +325,6 @@ def program_settings():
                                      if k in LunchRules.__dataclass_fields__}),
                        actor_id=current_user.id)
         except SettingsError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash("The lunch-date settings are saved.", "success")

@@ -105,7 +105,6 @@ def assign(internship_id: int):
                 override=form.override.data, actor=current_user,
             )
         except service.MentorError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             kind = "primary" if made.is_primary else "an additional"
@@ -125,7 +124,6 @@ def end(assignment_id: int):
         try:
             service.end(assignment, reason=form.reason.data, actor=current_user)
         except service.MentorError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"{assignment.mentor.name}'s assignment has ended.", "success")

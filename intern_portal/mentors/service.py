@@ -13,9 +13,9 @@ from .. import audit
 from ..authz import require
 from ..extensions import db
 from ..models import (
+    CURRENT_STATUSES,
     Cohort,
     Internship,
-    InternshipStatus,
     MentorAssignment,
     MentorProfile,
     Org,
@@ -25,7 +25,6 @@ from ..models import (
     utcnow,
 )
 
-CURRENT_STATUSES = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
 STAFF = (Role.ADMIN, Role.PROGRAM_LEAD)
 ASSIGNMENT_FIELDS = ("internship_id", "mentor_id", "is_primary", "capacity_override", "reason",
                      "ended_at")

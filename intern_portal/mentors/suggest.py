@@ -14,8 +14,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Internship, MentorAssignment, MentorProfile, Org, Team, User
-from .service import CURRENT_STATUSES, STAFF, mentor_loads
+from ..models import CURRENT_STATUSES, Internship, MentorAssignment, MentorProfile, Org, Team, User
+from .service import STAFF, mentor_loads
 
 # Points out of 100: what a manager weighs when picking a mentor.
 RESEARCH_POINTS = 40

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
+    CURRENT_STATUSES,
     Cohort,
     Internship,
     InternshipStatus,
@@ -24,7 +25,7 @@ from ..models import (
     Term,
     User,
 )
-from .service import CURRENT_STATUSES, check_may_manage_team, mentor_loads
+from .service import check_may_manage_team, mentor_loads
 
 PLAN_LABELS = {
     "none": ("Not written", "text-bg-light"),

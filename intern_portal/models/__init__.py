@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .cohorts import Cohort, CohortEvent, EventKind, Term
 from .imports import ImportJob, ImportKind, ImportStatus
 from .internships import (
+    CURRENT_STATUSES,
     DegreeProgram,
     Internship,
     InternshipStatus,
@@ -28,6 +29,7 @@ from .types import utcnow
 from .users import ApiToken, CalendarFeed, Role, SignInFailure, User, UserRole
 
 __all__ = [
+    "CURRENT_STATUSES",
     "ApiToken", "AuditEntry", "BookingStatus", "CalendarFeed", "CalendarItemState", "Cohort",
     "CohortEvent",
     "DegreeProgram", "EventKind", "FocusArea", "Internship", "InternshipStatus", "LaunchPlan",

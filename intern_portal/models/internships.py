@@ -37,6 +37,10 @@ class InternshipStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Not over yet: the statuses every "current" view, load and reminder counts.
+CURRENT_STATUSES = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
+
+
 class Internship(db.Model):
     """One intern in one cohort on one team under one manager."""
 

@@ -8,11 +8,9 @@ from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from ..models import InternshipStatus
 from .outbox import dedupe_key
 
 Owed = dict[str, Any]
-LIVE = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
 
 
 class Addressee(Protocol):

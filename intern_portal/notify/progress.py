@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
+    CURRENT_STATUSES,
     BookingStatus,
     Internship,
     LaunchPlan,
@@ -25,7 +26,7 @@ from ..models import (
 )
 from ..timeutil import format_local, to_local
 from .links import portal_url
-from .owed import LIVE, Owed, Recipient, at_local, owed
+from .owed import Owed, Recipient, at_local, owed
 from .settings import ReminderTimings
 
 DIGEST_OVERDUE_DAYS = 28  # how far back the digest lists milestones still not done
@@ -53,7 +54,7 @@ def milestone_reminders(now: datetime, t: ReminderTimings) -> list[Owed]:
         .join(intern, Internship.intern_id == intern.id)
         .join(manager, Internship.manager_id == manager.id)
         .where(PlanMilestone.done_at.is_(None), LaunchPlan.delivered_at.is_not(None),
-               Internship.status.in_(LIVE),
+               Internship.status.in_(CURRENT_STATUSES),
                PlanMilestone.due_date >= today - timedelta(days=t.milestone_overdue_days + 8),
                PlanMilestone.due_date <= today + timedelta(days=t.milestone_days_before + 1))
     ).mappings()
@@ -102,7 +103,7 @@ def _mentored():  # type: ignore[no-untyped-def]
         select(MentorAssignment.internship_id)
         .join(Internship, MentorAssignment.internship_id == Internship.id)
         .join(User, MentorAssignment.mentor_id == User.id)
-        .where(MentorAssignment.ended_at.is_(None), Internship.status.in_(LIVE),
+        .where(MentorAssignment.ended_at.is_(None), Internship.status.in_(CURRENT_STATUSES),
                User.active.is_(True), User.digest_opt_out.is_(False))
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
+    CURRENT_STATUSES,
     BookingStatus,
     Internship,
     InternshipStatus,
@@ -32,7 +33,7 @@ from ..models import (
 from ..timeutil import format_local, to_local
 from .links import portal_url
 from .outbox import enqueue_many
-from .owed import LIVE, Owed, at_local, owed
+from .owed import Owed, at_local, owed
 from .progress import digest_reminders, milestone_reminders
 from .settings import ReminderTimings, load_timings
 
@@ -84,7 +85,7 @@ def plan_reminders(now: datetime, t: ReminderTimings) -> list[Owed]:
     today = now.date()
     internships = db.session.scalars(
         select(Internship)
-        .where(Internship.status.in_(LIVE),
+        .where(Internship.status.in_(CURRENT_STATUSES),
                Internship.start_date > today - timedelta(days=1),
                Internship.start_date <= today + timedelta(days=t.plan_days_before_start + 1))
         .options(joinedload(Internship.intern), joinedload(Internship.manager))
@@ -126,7 +127,7 @@ def acknowledgement_reminders(now: datetime, t: ReminderTimings) -> list[Owed]:
         .where(LaunchPlan.delivered_at.is_not(None), LaunchPlan.acknowledged_at.is_(None),
                LaunchPlan.delivered_at > now - timedelta(days=t.plan_ack_days + 8),
                LaunchPlan.delivered_at <= now - timedelta(days=t.plan_ack_days - 1),
-               Internship.status.in_(LIVE))
+               Internship.status.in_(CURRENT_STATUSES))
         .options(contains_eager(LaunchPlan.internship).joinedload(Internship.intern),
                  contains_eager(LaunchPlan.internship).joinedload(Internship.manager))
     ).unique()

@@ -12,10 +12,18 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..extensions import db
-from ..models import FocusArea, Internship, InternshipStatus, Org, Project, Role, Team, User
+from ..models import (
+    CURRENT_STATUSES,
+    FocusArea,
+    Internship,
+    Org,
+    Project,
+    Role,
+    Team,
+    User,
+)
 from ..timeutil import is_time_zone
 
-CURRENT_STATUSES = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
 FOCUS_AREA_MAX = 160
 
 

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..authz import allow
-from ..extensions import db
 from ..models import Outcome, Project, Role
 from ..models.outcomes import STATUSES_BY_KIND
 from ..views import refuse, render_form
@@ -77,7 +76,6 @@ def link_previous(project_id: int):
         try:
             service.link_previous(_me(), project, form.previous_internship_id.data)
         except service.OutcomeError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash("The earlier internship is saved.", "success")
@@ -99,7 +97,6 @@ def create(project_id: int):
                 authors=form.authors.data or "",
             )
         except service.OutcomeError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f'"{outcome.title}" is recorded.', "success")
@@ -140,7 +137,6 @@ def edit(outcome_id: int):
                 authors=form.authors.data or "",
             )
         except service.OutcomeError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f'"{outcome.title}" is saved.', "success")
@@ -159,9 +155,8 @@ def change_status(outcome_id: int):
             service.change_status(_me(), outcome, status=form.status.data,
                                   occurred_on=form.occurred_on.data, reason=form.reason.data or "")
         except service.OutcomeError as error:
-            db.session.rollback()
-            outcome = service.outcome_for(_me(), outcome_id, record=True)
             refuse(form, error)
+            outcome = service.outcome_for(_me(), outcome_id, record=True)
         else:
             flash(f'"{outcome.title}" is now {status_label(outcome.status).lower()}.', "success")
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from ..models import (
+    CURRENT_STATUSES,
     Cohort,
     Internship,
     InternshipStatus,
@@ -21,9 +22,6 @@ from ..models import (
 )
 from ..timeutil import to_local
 from .delivery import deliver_due_plans, delivered_on_day_one, first_day_start
-
-CURRENT = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
-
 
 LIST_LIMIT = 100
 
@@ -102,7 +100,7 @@ def build(manager: User | None, cohort_id: int | None, now: datetime | None = No
         select(Internship.id, Internship.team_id, LaunchPlan.id, LaunchPlan.delivered_at,
                LaunchPlan.acknowledged_version == LaunchPlan.version)
         .outerjoin(LaunchPlan, LaunchPlan.internship_id == Internship.id)
-        .where(Internship.status.in_(CURRENT))
+        .where(Internship.status.in_(CURRENT_STATUSES))
         .order_by(Internship.start_date, LaunchPlan.delivered_at, Internship.id),
         manager, cohort_id))
     for internship_id, team_id, plan_id, delivered_at, acknowledged in rows:
@@ -138,7 +136,7 @@ def _overdue_ids(manager: User | None, cohort_id: int | None, now: datetime,
         select(PlanMilestone.id, PlanMilestone.due_date, Internship.time_zone,
                Internship.team_id)
         .join(PlanMilestone.plan).join(LaunchPlan.internship)
-        .where(Internship.status.in_(CURRENT), LaunchPlan.delivered_at.is_not(None),
+        .where(Internship.status.in_(CURRENT_STATUSES), LaunchPlan.delivered_at.is_not(None),
                PlanMilestone.done_at.is_(None), PlanMilestone.due_date < horizon)
         .order_by(PlanMilestone.due_date, PlanMilestone.id), manager, cohort_id))
     today: dict[str, date] = {}

@@ -86,7 +86,6 @@ def _save_template(team: Team, template: PlanTemplate | None):  # type: ignore[n
                 focus_area_id=form.focus_area_id.data or None, goals=_goals(form),
                 milestones=service.parse_milestones(form.milestones.data or ""), actor=_me())
         except service.PlanError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"The template {saved.name} is saved.", "success")
@@ -126,7 +125,6 @@ def create(internship_id: int):
             plan = service.create_plan(internship=internship, template=template,
                                        project_title=form.project_title.data or "", actor=_me())
         except service.PlanError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash("The launch plan is written. Adjust it below if needed.", "success")
@@ -180,7 +178,6 @@ def edit(plan_id: int):
                 plan, project_title=form.project_title.data, goals=_goals(form),
                 milestones=service.parse_milestones(form.milestones.data or ""), actor=_me())
         except service.PlanError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f"Saved as version {plan.version}." if changed and plan.delivered_at
@@ -229,7 +226,6 @@ def mark_done(milestone_id: int):
         try:
             service.mark_done(milestone, note=form.note.data or "", actor=_me())
         except service.PlanError as error:
-            db.session.rollback()
             refuse(form, error)
         else:
             flash(f'"{milestone.title}" is marked done.', "success")
