@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import event, func, insert, select
 
 from intern_portal.extensions import db
+from intern_portal.jobs import enqueue_reminders
 from intern_portal.models import (
     Cohort,
     Internship,
@@ -30,8 +31,6 @@ from intern_portal.models import (
     Term,
     User,
 )
-from intern_portal.notify.mail import init_mail
-from intern_portal.notify.reminders import enqueue_due
 from intern_portal.notify.sender import send_due
 
 from .support import bench_app
@@ -109,7 +108,7 @@ def _timed_pass(now: datetime) -> tuple[float, int, int]:
     event.listen(db.engine, "before_cursor_execute", count)
     started = clock.perf_counter()
     try:
-        added = enqueue_due(now)
+        added = enqueue_reminders(now)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return clock.perf_counter() - started, added, len(statements)
@@ -117,8 +116,7 @@ def _timed_pass(now: datetime) -> tuple[float, int, int]:
 
 def run() -> None:
     with tempfile.TemporaryDirectory() as mail_dir, bench_app(
-            MAIL_TRANSPORT="file", MAIL_DIR=mail_dir) as app:
-        init_mail(app)
+            MAIL_TRANSPORT="file", MAIL_DIR=mail_dir):
         started = clock.perf_counter()
         _build()
         print(f"   built {INTERNS:,} interns, {LUNCHES:,} lunch dates, "

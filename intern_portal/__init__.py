@@ -10,7 +10,7 @@ from flask import Flask, Response, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_config
+from .config import load_config, validate
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    validate(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config["BEHIND_PROXY"]:

@@ -1,4 +1,10 @@
-"""Roles, the one decorator that guards routes, and ownership checks."""
+"""Roles, the one decorator that guards routes, and who stands in which relation to what.
+
+Every ownership rule the areas use is defined here once: "is staff", "manages this team",
+"manages this internship", "mentors this internship now", "has mentored it". Manager rights
+need both the Manager role and being named the team's or the internship's manager: taking
+the role away ends them at once, before anyone edits the team.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,13 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
 from .extensions import login_manager
-from .models import Role
+from .models import Internship, Role, Team, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+STAFF = (Role.ADMIN, Role.PROGRAM_LEAD)  # program-wide rights: admins and program leads
 
 
 class RoleRequired(Forbidden):
@@ -60,3 +67,31 @@ def require(condition: bool, message: str) -> None:
     """Raise a 403 with the message unless the ownership condition holds."""
     if not condition:
         raise RoleRequired(description=message)
+
+
+def is_staff(user: User) -> bool:
+    """Admins and program leads: every team, every internship."""
+    return user.has_role(*STAFF)
+
+
+def manages_team(user: User, team: Team) -> bool:
+    """The team's named manager, holding the Manager role."""
+    return user.has_role(Role.MANAGER) and team.manager_id == user.id
+
+
+def manages(user: User, internship: Internship) -> bool:
+    """The internship's manager or its team's manager, holding the Manager role."""
+    return user.has_role(Role.MANAGER) and user.id in (internship.manager_id,
+                                                       internship.team.manager_id)
+
+
+def mentors_now(user: User, internship: Internship) -> bool:
+    """A current (not ended) mentor of the internship, holding the Mentor role."""
+    return user.has_role(Role.MENTOR) and any(
+        a.mentor_id == user.id and a.ended_at is None for a in internship.assignments)
+
+
+def has_mentored(user: User, internship: Internship) -> bool:
+    """A mentor of the internship now or before (outcomes stay theirs to record)."""
+    return user.has_role(Role.MENTOR) and any(
+        a.mentor_id == user.id for a in internship.assignments)

@@ -12,8 +12,10 @@ from sqlalchemy import inspect
 from . import demo
 from .api import tokens
 from .extensions import db
+from .jobs import scheduler_command
+from .links import external_url
 from .models import Role, User
-from .notify.commands import scheduler_command, send_outbox_command
+from .notify.commands import send_outbox_command
 from .reports import facts
 from .timeutil import is_time_zone
 from .users.service import UserError, create_user
@@ -30,7 +32,7 @@ def register_cli(app: Flask) -> None:
 
 
 def _print_logins(logins: list[demo.DemoLogin]) -> None:
-    click.echo(f"Sign in at {current_app.config['PORTAL_BASE_URL']}/auth/login as:\n")
+    click.echo(f"Sign in at {external_url('auth.login')} as:\n")
     click.echo(demo.format_logins(logins))
 
 

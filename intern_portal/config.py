@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from zoneinfo import available_timezones
+from urllib.parse import urlsplit
+
+from .timeutil import is_time_zone
 
 
 class ConfigError(RuntimeError):
@@ -46,6 +48,30 @@ def _development_secret(instance_path: str) -> str:
         return secret
 
 
+MAIL_TRANSPORTS = ("smtp", "file", "console")
+
+
+def _int(name: str, default: int, low: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} must be a whole number.") from None
+    if value < low:
+        raise ConfigError(f"{name}={value} must be at least {low}.")
+    return value
+
+
+def _base_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"PORTAL_BASE_URL={raw!r} must be an absolute http:// or https:// "
+                          "address, such as https://interns.example.com.")
+    return raw.strip().rstrip("/")
+
+
 def load_config(instance_path: str) -> dict[str, Any]:
     """Build the settings dictionary from the environment."""
     env = os.environ.get("PORTAL_ENV", "development").strip().lower()
@@ -56,23 +82,29 @@ def load_config(instance_path: str) -> dict[str, Any]:
     if not secret:
         secret = _development_secret(instance_path)
 
-    portal_tz = os.environ.get("PORTAL_TIMEZONE", "UTC")
-    if portal_tz not in available_timezones():
-        raise ConfigError(f"PORTAL_TIMEZONE={portal_tz!r} is not an IANA time zone.")
-
     return {
         "PORTAL_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "PORTAL_TIMEZONE": portal_tz,
+        "PORTAL_TIMEZONE": os.environ.get("PORTAL_TIMEZONE", "UTC"),
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
-        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_PORT": _int("SMTP_PORT", 25, 1),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool(os.environ.get("SMTP_STARTTLS")),
         "SMTP_FROM": os.environ.get("SMTP_FROM", "Intern Portal <portal@localhost>"),
+        "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 30, 1),
+        "MAIL_TRANSPORT": os.environ.get("MAIL_TRANSPORT", "smtp").strip().lower(),
+        "MAIL_DIR": os.environ.get("MAIL_DIR", str(Path(instance_path) / "mail")),
+        "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 50, 1),
+        "OUTBOX_CLAIM_TIMEOUT": _int("OUTBOX_CLAIM_TIMEOUT", 300, 1),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8, 1),
+        "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 60, 1),
+        "OUTBOX_UNAVAILABLE_RETRY_SECONDS": _int("OUTBOX_UNAVAILABLE_RETRY_SECONDS", 30, 1),
+        "IMPORT_INLINE_ROWS": _int("IMPORT_INLINE_ROWS", 1000, 0),
+        "IMPORT_CLAIM_TIMEOUT": _int("IMPORT_CLAIM_TIMEOUT", 300, 1),
         "SESSION_COOKIE_SECURE": production or _bool(os.environ.get("SECURE_COOKIES")),
         "REMEMBER_COOKIE_SECURE": production or _bool(os.environ.get("SECURE_COOKIES")),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -82,7 +114,25 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "BEHIND_PROXY": _bool(os.environ.get("BEHIND_PROXY")),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "PASSWORD_HASH_METHOD": "scrypt",
-        "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", "5")),
-        "SIGN_IN_WINDOW_MINUTES": int(os.environ.get("SIGN_IN_WINDOW_MINUTES", "15")),
+        "SIGN_IN_MAX_FAILURES": _int("SIGN_IN_MAX_FAILURES", 5, 1),
+        "SIGN_IN_WINDOW_MINUTES": _int("SIGN_IN_WINDOW_MINUTES", 15, 1),
         "WTF_CSRF_TIME_LIMIT": None,
     }
+
+
+def validate(config: dict[str, Any]) -> None:
+    """Refuse to start on settings that can't work, with what to set instead.
+
+    Runs on the final settings (the environment's, plus what a caller such as a test passed
+    to create_app), so an override is checked the same way.
+    """
+    if not is_time_zone(config["PORTAL_TIMEZONE"]):
+        raise ConfigError(f"PORTAL_TIMEZONE={config['PORTAL_TIMEZONE']!r} is not an IANA "
+                          "time zone.")
+    config["PORTAL_BASE_URL"] = _base_url(config["PORTAL_BASE_URL"])
+    transport = config["MAIL_TRANSPORT"]
+    if transport not in MAIL_TRANSPORTS:
+        raise ConfigError(f"MAIL_TRANSPORT={transport!r} is not a mail transport: use "
+                          f"{', '.join(MAIL_TRANSPORTS[:-1])} or {MAIL_TRANSPORTS[-1]}.")
+    if transport == "file" and not config["MAIL_DIR"]:
+        raise ConfigError("MAIL_TRANSPORT=file needs MAIL_DIR, the folder for .eml files.")

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .authz import RoleRequired
 from .extensions import db
+from .kernel import Refusal
 
 
 def _wants_json() -> bool:
@@ -22,6 +23,16 @@ def register_error_handlers(app: Flask) -> None:
             return jsonify(error="csrf", message=error.description), 400
         return render_template("errors/error.html", code=400, title="Form expired",
                                message=message), 400
+
+    @app.errorhandler(Refusal)
+    def refused(error: Refusal):  # type: ignore[no-untyped-def]
+        # A refusal no route caught: shown as it is, never a 500; nothing of it was saved.
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error.as_json()), error.status_code
+        return render_template("errors/error.html", code=error.status_code,
+                               title="That can't be done", message=error.message), \
+            error.status_code
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

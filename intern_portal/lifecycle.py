@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, select, update
 
 from .extensions import db
+from .kernel import finish
 from .models import CURRENT_STATUSES, Internship, InternshipStatus
 
 
@@ -48,5 +49,5 @@ def advance(now: datetime) -> Advanced:
             .values(status=InternshipStatus.ACTIVE)
             .execution_options(synchronize_session=False)
         ).rowcount
-    db.session.commit()
+    finish()
     return Advanced(started, completed)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from . import audit
 from .extensions import db
+from .kernel import finish
 from .models import ProgramSetting
 
 S = TypeVar("S")
@@ -36,4 +37,4 @@ def save(key: str, settings: Any, *, actor_id: int | None, summary: str) -> None
     old, new = audit.changed(before, row.value)
     if new:
         audit.record(actor_id, "update", row, summary, old, new)
-    db.session.commit()
+    finish()

@@ -6,6 +6,7 @@ from flask import render_template
 from flask_wtf import FlaskForm
 
 from .extensions import db
+from .kernel import Refusal
 
 
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
@@ -13,10 +14,10 @@ def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, in
     return render_template(template, form=form, **context), 422 if form.errors else 200
 
 
-def refuse(form: FlaskForm, error: ValueError) -> None:
+def refuse(form: FlaskForm, error: Refusal) -> None:
     """Undo the refused change, then show why on the field the service names, or above the form."""
     db.session.rollback()
-    name = getattr(error, "field", None)
+    name = error.field
     if name and name in form:
         form[name].errors.append(str(error))
     else:

@@ -2,23 +2,30 @@
 
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from intern_portal.extensions import db
+from intern_portal.imports import service as imports
+from intern_portal.jobs import run_imports, run_once
 from intern_portal.models import (
     AuditEntry,
     DegreeProgram,
     ImportJob,
+    ImportKind,
     ImportStatus,
     Internship,
     MentorProfile,
     Role,
     User,
+    utcnow,
 )
 
 from . import factories
+from .conftest import make_app
+from .workers import JobLoop
 
 INTERN_HEADER = ("email,name,university,degree_program,research_area,org,team,cohort,"
                  "manager_email,location,time_zone,start,end")
@@ -221,18 +228,62 @@ def test_exported_mentors_reimport_unchanged(client, auth, program):
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
 
 
-def test_a_large_file_runs_in_the_background_and_reports_progress(app, client, auth, program):
+def test_a_large_file_is_queued_for_a_worker_and_reports_progress(app, client, auth, program):
     app.config["IMPORT_INLINE_ROWS"] = 2
     auth.login_as(program["lead"])
     job_id = job_of(upload(client, csv_file(*(intern_row(n) for n in range(40))))).id
-    deadline = time.monotonic() + 30
     status = client.get(f"/mentors/import/{job_id}/status").get_json()
-    while not status["finished"] and time.monotonic() < deadline:
-        time.sleep(0.05)
-        status = client.get(f"/mentors/import/{job_id}/status").get_json()
+    assert status["status"] == "queued" and internship_count() == 0
+    with JobLoop(app, run_imports):
+        deadline = time.monotonic() + 30
+        while not status["finished"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+            status = client.get(f"/mentors/import/{job_id}/status").get_json()
     assert status["status"] == "done" and status["percent"] == 100
     assert status["created"] == 40 and status["processed"] == status["total"] == 40
     assert internship_count() == 40
+
+
+def test_a_queued_import_survives_a_restart_of_the_web_process(app, database_url, program):
+    lead = program["lead"]
+    web = make_app(database_url, IMPORT_INLINE_ROWS=2)
+    client = web.test_client()
+    client.post("/auth/login", data={"email": lead.email, "password": factories.PASSWORD})
+    job_id = job_of(upload(client, csv_file(*(intern_row(n) for n in range(30))))).id
+    with web.app_context():  # the web process goes away: its connections, threads and memory
+        db.session.remove()
+        db.engine.dispose()
+    del client, web
+
+    scheduler = make_app(database_url)
+    assert run_once(scheduler)["run_imports"] == 1
+    job = db.session.get(ImportJob, job_id)
+    assert job.status is ImportStatus.DONE and job.created_count == 30
+    assert internship_count() == 30
+
+
+def test_an_import_abandoned_by_a_dead_worker_is_taken_over_and_run_once(app, program):
+    content = csv_file(*(intern_row(n) for n in range(5)))
+    job = imports.create_job(ImportKind.INTERNS, "interns.csv", content, program["lead"].id,
+                             claim_for="dead-host:4242")
+    job.status = ImportStatus.VALIDATING
+    job.claimed_at = utcnow() - timedelta(minutes=10)  # its worker stopped renewing the claim
+    db.session.commit()
+    assert imports.stalled(job)
+
+    assert imports.run_queued(worker="live-host:1") == 1
+    assert imports.run_queued(worker="live-host:2") == 0  # finished: nobody runs it again
+    db.session.refresh(job)
+    assert job.status is ImportStatus.DONE and job.claimed_by == "live-host:1"
+    assert internship_count() == 5
+
+
+def test_a_job_held_by_a_live_worker_is_left_alone(app, program):
+    job = imports.create_job(ImportKind.INTERNS, "interns.csv", csv_file(intern_row(1)),
+                             program["lead"].id, claim_for="busy-host:7")
+    assert imports.run_queued(worker="other-host:1") == 0
+    assert imports.run_job(job.id, "other-host:1").status is ImportStatus.QUEUED
+    assert internship_count() == 0 and not imports.stalled(job)
 
 
 def test_interns_and_managers_cannot_import(client, auth, program):

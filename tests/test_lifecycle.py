@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from intern_portal.extensions import db
+from intern_portal.jobs import run_once
 from intern_portal.lifecycle import advance
 from intern_portal.mentors.service import mentor_loads
 from intern_portal.models import Internship, InternshipStatus, Term
-from intern_portal.notify.scheduler import run_once
 
 from . import factories
 

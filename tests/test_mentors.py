@@ -236,7 +236,7 @@ def test_a_primary_assigned_at_the_same_moment_is_refused_by_the_database(app):
     manager, _, internship = _team_world()
     mine, theirs = factories.mentor(), factories.mentor()
     loaded = service.load_internship(internship.id)
-    assert service.primary_of(loaded) is None
+    assert loaded.primary_assignment is None
     with Session(db.engine) as other:  # another request wins the race
         other.add(MentorAssignment(
             internship_id=internship.id, mentor_id=theirs.id, is_primary=True,

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from intern_portal.calendar.ics import CalendarItem, Person, invitation
 from intern_portal.extensions import db
 from intern_portal.models import OutboxMessage, Role
-from intern_portal.notify.mail import init_mail
 from intern_portal.notify.outbox import dedupe_key, enqueue
 from intern_portal.notify.sender import send_due
 
@@ -32,7 +31,6 @@ def smtp():
 def mail_app(app, smtp):
     app.config.update(MAIL_TRANSPORT="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port,
                       OUTBOX_RETRY_SECONDS=60, OUTBOX_UNAVAILABLE_RETRY_SECONDS=30)
-    init_mail(app)
     return app
 
 
@@ -111,7 +109,6 @@ def test_smtp_down_then_up_delivers_everything_once(app):
     server = SmtpServer()
     app.config.update(MAIL_TRANSPORT="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=server.port,
                       OUTBOX_UNAVAILABLE_RETRY_SECONDS=30)
-    init_mail(app)
     person = factories.user(Role.INTERN)
     owe(person, 4)
     report = send_due(NOW)
@@ -167,7 +164,6 @@ def test_permanent_refusal_fails_at_once_with_the_error(mail_app, smtp):
 
 def test_file_transport_writes_eml_files(app, tmp_path):
     app.config.update(MAIL_TRANSPORT="file", MAIL_DIR=str(tmp_path / "mail"))
-    init_mail(app)
     owe(factories.user(Role.INTERN), 2)
     assert send_due(NOW).sent == 2
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 2

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from intern_portal.extensions import db
+from intern_portal.jobs import run_once
 from intern_portal.models import (
     InternshipStatus,
     LunchBooking,
@@ -27,7 +28,6 @@ from intern_portal.models import (
     Role,
     User,
 )
-from intern_portal.notify.scheduler import run_once
 from intern_portal.outcomes import service as outcomes
 from intern_portal.reports import facts
 from intern_portal.reports.service import Scope, Slice, build_report

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from intern_portal.extensions import db
+from intern_portal.jobs import build_scheduler, run_once
 from intern_portal.models import LunchBooking, LunchSlot, Role
-from intern_portal.notify.scheduler import build_scheduler, run_once
 
 from . import factories
 from .smtp_support import SmtpServer
@@ -16,7 +16,7 @@ def test_scheduler_holds_every_job_once(app):
     scheduler = build_scheduler(app)
     assert sorted(job.id for job in scheduler.get_jobs()) == [
         "advance_internships", "deliver_plans", "enqueue_reminders", "refresh_report_facts",
-        "send_outbox"]
+        "run_imports", "send_outbox"]
     assert all(job.max_instances == 1 for job in scheduler.get_jobs())
 
 

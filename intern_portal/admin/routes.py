@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..authz import allow
+from ..authz import STAFF, allow
 from ..extensions import db
 from ..models import Org, Role, Team, User
 from ..org import service as org_service
@@ -21,7 +21,6 @@ from .forms import (
 
 bp = Blueprint("admin", __name__)
 
-STAFF = (Role.ADMIN, Role.PROGRAM_LEAD)
 
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import audit
 from ..auth.service import normalize_email
 from ..extensions import db
+from ..kernel import Refusal, finish
 from ..models import ApiToken, User, utcnow
 
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -18,7 +19,7 @@ MAX_TOKEN_LENGTH = 200
 NAME_LENGTH = 120
 
 
-class TokenError(ValueError):
+class TokenError(Refusal):
     """A token could not be issued or revoked; the message says why."""
 
 
@@ -44,7 +45,7 @@ def create_token(*, email: str, name: str, actor: User | None = None) -> tuple[A
     db.session.add(token)
     audit.record(actor.id if actor else None, "create", token,
                  f"Issued API token {name!r} for {user.email}")
-    db.session.commit()
+    finish(kind=TokenError)
     return token, raw
 
 
@@ -57,7 +58,7 @@ def revoke_token(token_id: int, *, actor: User | None = None) -> ApiToken:
         token.revoked_at = utcnow()
         audit.record(actor.id if actor else None, "revoke", token,
                      f"Revoked API token {token.name!r} of {token.user.email}")
-        db.session.commit()
+        finish(kind=TokenError)
     return token
 
 
@@ -76,5 +77,5 @@ def user_for_token(raw: str) -> User | None:
     # Writing on every call would turn each read into a write; once a minute is enough to audit.
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
         token.last_used_at = now
-        db.session.commit()
+        finish(kind=TokenError)
     return token.user

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..extensions import db
+from ..kernel import finish
 from ..models import SignInFailure, User, utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -79,13 +80,13 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password) or user is None or not user.password_hash:
         db.session.add(SignInFailure(email=email, remote_addr=remote_addr[:64]))
-        db.session.commit()
+        finish()
         raise SignInError("That email and password don't match an account.")
     if not user.active:
         raise SignInError("This account is disabled. Ask a program admin to enable it.")
     db.session.execute(delete(SignInFailure).where(SignInFailure.email == email))
     user.last_sign_in_at = utcnow()
-    db.session.commit()
+    finish()
     return user
 
 
@@ -98,4 +99,4 @@ def change_password(user: User, current: str, new: str) -> None:
         raise SignInError(problem)
     user.password_hash = hash_password(new)
     audit.record(user.id, "password_change", user, f"{user.email} changed their password")
-    db.session.commit()
+    finish()

@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..kernel import Refusal, finish
 from ..models import Cohort, CohortEvent, EventKind, Internship, InternshipStatus, Org, Team, utcnow
-from ..timeutil import is_time_zone
+from ..timeutil import LocalTimeError, is_time_zone, to_utc
 from .ics import CalendarItem
 
 FIELDS = ("kind", "title", "description", "starts_at", "ends_at", "time_zone", "video_url",
@@ -26,12 +27,8 @@ KIND_LABELS = {
 }
 
 
-class EventError(ValueError):
+class EventError(Refusal):
     """A change to an event was refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -50,8 +47,11 @@ class EventFields:
     team_id: int | None
 
 
-def _utc(day: date, at: time, zone: str) -> datetime:
-    return datetime.combine(day, at, ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+def _utc(day: date, at: time, zone: str, field: str) -> datetime:
+    try:
+        return to_utc(day, at, zone)
+    except LocalTimeError as error:
+        raise EventError(str(error), field) from error
 
 
 def _apply(event: CohortEvent, fields: EventFields) -> None:
@@ -71,8 +71,9 @@ def _apply(event: CohortEvent, fields: EventFields) -> None:
     event.kind = fields.kind
     event.title = fields.title.strip()
     event.description = fields.description.strip()
-    event.starts_at = _utc(fields.day, fields.start, fields.time_zone)
-    event.ends_at = _utc(fields.day, fields.end, fields.time_zone)
+    starts_at = _utc(fields.day, fields.start, fields.time_zone, "start")
+    ends_at = _utc(fields.day, fields.end, fields.time_zone, "end")
+    event.starts_at, event.ends_at = starts_at, ends_at
     event.time_zone = fields.time_zone
     event.video_url = (fields.video_url or "").strip() or None
     event.team_id = fields.team_id or None
@@ -86,7 +87,7 @@ def create_event(cohort: Cohort, fields: EventFields, actor_id: int | None) -> C
     db.session.add(event)
     audit.record(actor_id, "create", event, f"Added {event.title} to {cohort.name}", None,
                  audit.snapshot(event, FIELDS))
-    db.session.commit()
+    finish(kind=EventError)
     return event
 
 
@@ -99,7 +100,7 @@ def update_event(event: CohortEvent, fields: EventFields, actor_id: int | None) 
         event.sequence += 1
         event.updated_at = utcnow()
         audit.record(actor_id, "update", event, f"Edited event {event.title}", old, new)
-        db.session.commit()
+        finish(kind=EventError)
     return event
 
 
@@ -109,7 +110,7 @@ def cancel_event(event: CohortEvent, actor_id: int | None) -> CohortEvent:
         event.cancelled_at = utcnow()
         event.sequence += 1
         audit.record(actor_id, "cancel", event, f"Cancelled event {event.title}")
-        db.session.commit()
+        finish(kind=EventError)
     return event
 
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import audit
 from ..extensions import db
+from ..kernel import finish, insert_ignoring_duplicates
+from ..links import external_url
 from ..models import (
     BookingStatus,
     CalendarFeed,
@@ -28,7 +28,6 @@ from ..models import (
     User,
     utcnow,
 )
-from ..notify.links import portal_url
 from .events import event_item, events_attended
 from .ics import CalendarItem, feed
 
@@ -66,7 +65,7 @@ def issue_feed(user: User) -> str:
     db.session.add(feed)
     audit.record(user.id, "regenerate" if replaced else "create", feed,
                  f"{'Regenerated' if replaced else 'Created'} calendar feed for {user.email}")
-    db.session.commit()
+    finish()
     return token
 
 
@@ -77,7 +76,7 @@ def revoke_feed(user: User) -> bool:
         return False
     _revoke_all(user, utcnow())
     audit.record(user.id, "revoke", feed, f"Revoked calendar feed for {user.email}")
-    db.session.commit()
+    finish()
     return True
 
 
@@ -92,7 +91,7 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 
 def feed_urls(token: str) -> tuple[str, str]:
     """The https and webcal:// forms of a feed URL."""
-    url = portal_url("calendar.feed", token=token)
+    url = external_url("calendar.feed", token=token)
     return url, "webcal://" + url.split("://", 1)[1]
 
 
@@ -108,7 +107,7 @@ def _lunch_items(user: User, since: datetime) -> list[CalendarItem]:
         .where(or_(LunchBooking.intern_id == user.id, LunchSlot.scientist_id == user.id),
                LunchSlot.starts_at >= since)
     ).mappings()
-    lunch_url = portal_url("lunch.index", "/lunch/")
+    lunch_url = external_url("lunch.index")
     items = []
     for b in rows:
         lines = [f"Lunch date: {b['intern']} with {b['scientist']}"]
@@ -139,7 +138,7 @@ def _milestone_items(user: User, since: datetime) -> list[CalendarItem]:
             uid=f"milestone-{milestone_id}@intern-portal",
             summary=f"Milestone{' (done)' if done_at else ''}: {title}",
             start=start, end=start + timedelta(days=1), all_day=True, description=description,
-            url=portal_url("plans.detail", "/plans/", plan_id=plan_id),
+            url=external_url("plans.detail", plan_id=plan_id),
         ))
     return items
 
@@ -169,7 +168,7 @@ def _internship_items(user: User, since: datetime) -> list[CalendarItem]:
 def items_for(user: User, now: datetime | None = None) -> list[CalendarItem]:
     """Every dated thing in a person's feed, oldest first (before versioning)."""
     since = (now or utcnow()) - HISTORY
-    events_url = portal_url("calendar.index", "/calendar/")
+    events_url = external_url("calendar.index")
     items = (_lunch_items(user, since) + _milestone_items(user, since)
              + _internship_items(user, since)
              + [event_item(e, events_url) for e in events_attended(user.id, since)])
@@ -209,10 +208,7 @@ def versioned(items: list[CalendarItem], now: datetime) -> tuple[list[CalendarIt
         result.append(replace(item, sequence=sequence, last_modified=changed_at))
         digest.update(f"{item.uid} {prints[item.uid]} {sequence}\n".encode())
     if new_rows:
-        dialect = db.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        db.session.execute(insert(CalendarItemState).on_conflict_do_nothing(
-            index_elements=["uid"]), new_rows)
+        insert_ignoring_duplicates(CalendarItemState.__table__, new_rows, ["uid"])
     if changed_rows:
         db.session.execute(update(CalendarItemState), changed_rows)
     return result, digest.hexdigest()
@@ -239,6 +235,6 @@ def current_version(subscription: CalendarFeed, now: datetime | None = None) -> 
         subscription.content_hash, subscription.changed_at = digest, now
     if subscription.last_polled_at is None or now - subscription.last_polled_at > POLL_NOTE_EVERY:
         subscription.last_polled_at = now
-    db.session.commit()
+    finish()
     name = f"Intern Portal \u2013 {subscription.user.name}"
     return FeedVersion(items, f'"{digest[:40]}"', subscription.changed_at, name)

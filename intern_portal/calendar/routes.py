@@ -9,8 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.forms import EmptyForm
-from ..authz import PUBLIC, SIGNED_IN, allow
+from ..authz import PUBLIC, SIGNED_IN, STAFF, allow
 from ..extensions import db
+from ..links import external_url
 from ..models import Cohort, CohortEvent, Internship, Org, Role, Team, utcnow
 from ..views import refuse, render_form
 from . import events, feeds
@@ -19,8 +20,7 @@ from .ics import calendar
 
 bp = Blueprint("calendar", __name__)
 
-LEADS = (Role.ADMIN, Role.PROGRAM_LEAD)
-VIEWERS = (*LEADS, Role.MANAGER, Role.MENTOR, Role.INTERN)
+VIEWERS = (*STAFF, Role.MANAGER, Role.MENTOR, Role.INTERN)
 
 
 def _me():  # type: ignore[no-untyped-def]
@@ -28,7 +28,7 @@ def _me():  # type: ignore[no-untyped-def]
 
 
 def _my_cohorts() -> list[Cohort]:
-    if current_user.has_role(*LEADS, Role.MANAGER, Role.MENTOR):
+    if current_user.has_role(*STAFF, Role.MANAGER, Role.MENTOR):
         return list(db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())
                                        .limit(8)))
     return list(db.session.scalars(
@@ -121,7 +121,7 @@ def cohort(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/events/new", methods=["GET", "POST"])
-@allow(*LEADS)
+@allow(*STAFF)
 def new_event(cohort_id: int):
     found = db.get_or_404(Cohort, cohort_id)
     form = _event_form()
@@ -137,7 +137,7 @@ def new_event(cohort_id: int):
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@allow(*LEADS)
+@allow(*STAFF)
 def edit_event(event_id: int):
     event = db.get_or_404(CohortEvent, event_id)
     form = _event_form(events.fields_of(event))
@@ -153,7 +153,7 @@ def edit_event(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
-@allow(*LEADS)
+@allow(*STAFF)
 def cancel_event(event_id: int):
     event = db.get_or_404(CohortEvent, event_id)
     if EmptyForm().validate_on_submit():
@@ -166,7 +166,7 @@ def cancel_event(event_id: int):
 @allow(*VIEWERS)
 def event_ics(event_id: int):
     event = db.get_or_404(CohortEvent, event_id)
-    url = url_for("calendar.cohort", cohort_id=event.cohort_id, _external=True)
+    url = external_url("calendar.cohort", cohort_id=event.cohort_id)
     body = calendar([events.event_item(event, url)], method="PUBLISH", stamp=event.updated_at)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..authz import allow
+from ..authz import STAFF, allow
 from ..extensions import db
 from ..models import Cohort, InternshipStatus, Role
 from ..views import refuse, render_form
@@ -14,7 +14,6 @@ from .forms import CohortForm
 
 bp = Blueprint("cohorts", __name__)
 
-STAFF = (Role.ADMIN, Role.PROGRAM_LEAD)
 
 
 def _page() -> int:
@@ -61,7 +60,6 @@ def detail(cohort_id: int):
     return render_template(
         "cohorts/detail.html", cohort=cohort, page=page, status=status,
         breakdown=service.breakdown(cohort.id), statuses=list(InternshipStatus),
-        primary_mentor=service.primary_mentor,
     )
 
 

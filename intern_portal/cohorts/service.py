@@ -7,11 +7,11 @@ from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import audit
 from ..extensions import db
+from ..kernel import Refusal, finish
 from ..models import (
     Cohort,
     Internship,
@@ -28,12 +28,8 @@ FIELDS = ("term", "year", "start_date", "end_date", "virtual")
 YEARS = (2000, 2100)
 
 
-class CohortError(ValueError):
+class CohortError(Refusal):
     """A change to a cohort was refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _check(term: Term, year: int, start_date: date, end_date: date,
@@ -49,12 +45,9 @@ def _check(term: Term, year: int, start_date: date, end_date: date,
 
 def _save(actor_id: int | None, action: str, cohort: Cohort, summary: str,
           before: dict | None, after: dict) -> None:
-    try:
-        audit.record(actor_id, action, cohort, summary, before, after)
-        db.session.commit()
-    except IntegrityError as error:  # another request took the term and year first
-        db.session.rollback()
-        raise CohortError("There is already a cohort for this term and year.", "term") from error
+    audit.record(actor_id, action, cohort, summary, before, after)
+    # Another request may have taken the term and year first.
+    finish("There is already a cohort for this term and year.", "term", kind=CohortError)
 
 
 def create_cohort(*, term: Term, year: int, start_date: date, end_date: date, virtual: bool,
@@ -180,9 +173,3 @@ def internships_page(cohort_id: int, *, status: InternshipStatus | None = None,
     return db.paginate(query, page=page, per_page=PER_PAGE)
 
 
-def primary_mentor(internship: Internship) -> User | None:
-    """Return the current primary mentor from the eagerly loaded assignments."""
-    for a in internship.assignments:
-        if a.is_primary and a.ended_at is None:
-            return a.mentor
-    return None

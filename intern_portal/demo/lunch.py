@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .. import timeutil
 from ..demo_content import CANCEL_REASONS, LUNCH_TOPICS, THANKSGIVING, TODAY
-from ..lunch import zones
 from ..lunch.settings import LunchRules
 from ..models import (
     BookingStatus,
@@ -88,8 +88,8 @@ class LunchMaker:
             if day.weekday() in days and day not in blocked:
                 at = datetime.combine(day, window.start_time)
                 while at + length <= datetime.combine(day, window.end_time):
-                    if zones.exists(day, at.time(), window.time_zone):
-                        starts = zones.to_utc(day, at.time(), window.time_zone)
+                    if timeutil.exists(day, at.time(), window.time_zone):
+                        starts = timeutil.to_utc(day, at.time(), window.time_zone)
                         slot = LunchSlot(
                             scientist=window.scientist, window=window, starts_at=starts,
                             ends_at=starts + length, time_zone=window.time_zone,

@@ -39,7 +39,7 @@ def index():
         context["role_counts"] = service.role_counts()
         context["audit"] = service.recent_audit()
     return render_template(
-        "home/index.html", current_mentors=service.current_mentors,
+        "home/index.html",
         today_for=plan_service.local_today, **context
     )
 

@@ -40,12 +40,6 @@ def _with_people():  # type: ignore[no-untyped-def]
     )
 
 
-def current_mentors(internship: Internship) -> list[MentorAssignment]:
-    """Current assignments, primary first."""
-    live = [a for a in internship.assignments if a.ended_at is None]
-    return sorted(live, key=lambda a: (not a.is_primary, a.mentor.name))
-
-
 def intern_internships(user: User) -> list[Internship]:
     return list(
         db.session.scalars(

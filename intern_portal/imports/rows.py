@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
-from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Cohort, DegreeProgram, Org, Role, Team, User, UserRole
+from ..timeutil import zone_set
 
 INTERN_COLUMNS = ("email", "name", "university", "degree_program", "research_area", "org",
                   "team", "cohort", "manager_email", "location", "time_zone", "start", "end")
@@ -74,7 +74,7 @@ def load_lookups() -> Lookups:
         select(User.email, User.id).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.MANAGER, User.active.is_(True))
     )}
-    return Lookups(teams, by_name, cohorts, managers, frozenset(available_timezones()))
+    return Lookups(teams, by_name, cohorts, managers, zone_set())
 
 
 @lru_cache(maxsize=4096)

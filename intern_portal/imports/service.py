@@ -1,56 +1,99 @@
-"""Import jobs: queue an upload, check every row, then write all rows or none; and export."""
+"""Import jobs: queue an upload, check every row, then write all rows or none.
+
+A small file is imported during its upload request. A larger one waits as a queued row in
+import_jobs until a worker claims it (the scheduler's run_imports job, every few seconds):
+the claim names the worker and is renewed as the job moves, and a claim that goes quiet
+(its process died) is taken over and the job run again from the start, so a restart of any
+process loses no import. Any web process answers the progress poll from the row.
+"""
 
 from __future__ import annotations
 
-import threading
-from datetime import timedelta
+import os
+import socket
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..kernel import lock, on_postgres, write_lock
 from ..models import ImportJob, ImportKind, ImportStatus, User, utcnow
 from . import rows as checks
 from .write import write_interns, write_mentors
 
 MAX_ERRORS_KEPT = 1000
-STALLED_AFTER = timedelta(minutes=5)
-INLINE_ROWS = 1000  # smaller files are imported during the upload request itself
+UNCLAIMED_WARNING = timedelta(minutes=2)  # a queued job nobody picked up: is a worker running?
 
 
-def create_job(kind: ImportKind, filename: str, content: str, actor_id: int | None) -> ImportJob:
-    """Store the upload as a queued job, so any web process can report on it."""
-    job = ImportJob(kind=kind, filename=filename[:255], content=content,
-                    created_by_id=actor_id, errors=[])
+def worker_name() -> str:
+    """Who holds a claim: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def create_job(kind: ImportKind, filename: str, content: str, actor_id: int | None,
+               *, claim_for: str | None = None) -> ImportJob:
+    """Store the upload as a queued job; claim_for keeps it for the worker that runs it now."""
+    now = utcnow()
+    job = ImportJob(kind=kind, filename=filename[:255], content=content, created_by_id=actor_id,
+                    errors=[], created_at=now, updated_at=now, claimed_by=claim_for,
+                    claimed_at=now if claim_for else None)
     db.session.add(job)
     db.session.commit()
     return job
 
 
 def runs_inline(content: str) -> bool:
-    limit = current_app.config.get("IMPORT_INLINE_ROWS", INLINE_ROWS)
-    return content.count("\n") <= limit
+    """Whether a file is small enough to import during the upload request itself."""
+    return content.count("\n") <= current_app.config["IMPORT_INLINE_ROWS"]
 
 
-def start_in_background(app: Flask, job_id: int) -> threading.Thread:
-    """Run the job on a worker thread with its own app context and database session."""
+def _claim_timeout() -> timedelta:
+    return timedelta(seconds=current_app.config["IMPORT_CLAIM_TIMEOUT"])
 
-    def work() -> None:
-        with app.app_context():
-            run_job(job_id)
-            db.session.remove()
 
-    thread = threading.Thread(target=work, name=f"import-{job_id}", daemon=True)
-    thread.start()
-    return thread
+def claim_next(worker: str, now: datetime) -> int | None:
+    """Claim the oldest unfinished job nobody holds (or whose holder went quiet); commit."""
+    db.session.commit()
+    write_lock()
+    query = (
+        select(ImportJob.id)
+        .where(ImportJob.status.not_in([ImportStatus.DONE, ImportStatus.FAILED]),
+               or_(ImportJob.claimed_at.is_(None), ImportJob.claimed_at < now - _claim_timeout()))
+        .order_by(ImportJob.created_at, ImportJob.id)
+        .limit(1)
+    )
+    if on_postgres():
+        query = query.with_for_update(skip_locked=True)
+    job_id = db.session.scalar(query)
+    if job_id is not None:
+        # A job taken over from a worker that died starts again: nothing of it was written.
+        db.session.execute(
+            update(ImportJob).where(ImportJob.id == job_id)
+            .values(claimed_by=worker, claimed_at=now, status=ImportStatus.QUEUED,
+                    processed_rows=0, updated_at=now)
+        )
+    db.session.commit()
+    return job_id
+
+
+def run_queued(now: datetime | None = None, *, worker: str | None = None) -> int:
+    """Claim and run queued jobs one after another until none is left; return how many ran."""
+    worker = worker or worker_name()
+    ran = 0
+    while (job_id := claim_next(worker, now or utcnow())) is not None:
+        run_job(job_id, worker)
+        ran += 1
+    return ran
 
 
 def _progress(job: ImportJob, phase: ImportStatus, done: int = 0) -> None:
-    job.status, job.processed_rows, job.updated_at = phase, done, utcnow()
+    now = utcnow()
+    job.status, job.processed_rows, job.updated_at, job.claimed_at = phase, done, now, now
     db.session.commit()
 
 
@@ -62,11 +105,22 @@ def _finish(job: ImportJob, status: ImportStatus, errors: list[dict[str, Any]]) 
     job.processed_rows = job.total_rows
 
 
-def run_job(job_id: int) -> ImportJob:
-    """Check every row; if all are good, write them and finish the job in one transaction."""
+def _still_mine(job_id: int, worker: str) -> ImportJob | None:
+    """Lock the job for its last transaction; None when another worker took it over."""
+    job = lock(ImportJob, job_id)
+    return job if job is not None and job.claimed_by == worker else None
+
+
+def run_job(job_id: int, worker: str) -> ImportJob | None:
+    """Check every row; if all are good, write them and finish the job in one transaction.
+
+    The worker must hold the job's claim; the final transaction locks the job row and checks
+    the claim again, so a worker that lost it (it was too slow and another took over) writes
+    nothing.
+    """
     job = db.session.get(ImportJob, job_id)
-    if job is None or job.status is not ImportStatus.QUEUED:
-        return job  # type: ignore[return-value]
+    if job is None or job.status is not ImportStatus.QUEUED or job.claimed_by != worker:
+        return job
     try:
         _progress(job, ImportStatus.VALIDATING)
         columns = (checks.INTERN_COLUMNS if job.kind is ImportKind.INTERNS
@@ -84,10 +138,16 @@ def run_job(job_id: int) -> ImportJob:
             errors.append(checks.RowError(2, "", "The file has a header but no rows."))
         if errors:
             errors.sort(key=lambda e: (e.line, e.column))
+            if _still_mine(job_id, worker) is None:
+                db.session.rollback()
+                return None
             _finish(job, ImportStatus.FAILED, [e.as_dict() for e in errors])
             db.session.commit()
             return job
         _progress(job, ImportStatus.WRITING, len(parsed))
+        if _still_mine(job_id, worker) is None:
+            db.session.rollback()
+            return None
         writer = write_interns if job.kind is ImportKind.INTERNS else write_mentors
         counts = writer(records)  # type: ignore[arg-type]
         job.created_count, job.updated_count, job.unchanged_count = counts
@@ -123,8 +183,12 @@ def status(job: ImportJob) -> dict[str, Any]:
 
 
 def stalled(job: ImportJob) -> bool:
-    """True when an unfinished job has not moved for a while (its process went away)."""
-    return not job.status.finished and utcnow() - job.updated_at > STALLED_AFTER
+    """True when an unfinished job waits with no live worker: never picked up, or abandoned."""
+    if job.status.finished:
+        return False
+    if job.claimed_at is None:
+        return utcnow() - job.created_at > UNCLAIMED_WARNING
+    return utcnow() - job.claimed_at > _claim_timeout()
 
 
 def recent_jobs(limit: int = 10) -> list[ImportJob]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, extract, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import timeutil
 from ..extensions import db
 from ..models import (
     BookingStatus,
@@ -24,7 +25,6 @@ from ..models import (
     User,
     utcnow,
 )
-from . import zones
 from .settings import LunchRules, rules
 
 PER_PAGE = 25
@@ -185,7 +185,7 @@ def open_slots(viewer: User, filters: SlotFilter, page: int = 1,
         query = query.where(
             MentorProfile.expertise.icontains(filters.area.strip(), autoescape=True))
     if filters.day:
-        start, end = zones.local_day_bounds(filters.day, zone)
+        start, end = timeutil.local_day_bounds(filters.day, zone)
         query = query.where(LunchSlot.starts_at >= start, LunchSlot.starts_at < end)
     if filters.hour_from is not None or filters.hour_to is not None:
         query = query.where(in_local_hours(LunchSlot.starts_at, zone, filters.hour_from,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import render_template
 
 from ..calendar.ics import CalendarItem, Person, invitation
+from ..links import external_url
 from ..models import BookingStatus, LunchBooking, LunchSlot, User
 from ..notify.outbox import dedupe_key, enqueue
 from ..timeutil import format_local
@@ -44,14 +45,14 @@ def send_invitation(booking: LunchBooking, slot: LunchSlot, intern: User, scient
                     event: str, now: datetime, cancelled_by: User | None = None) -> None:
     """Owe both sides an email for this change, with the invitation or cancellation attached."""
     ics = invitation(calendar_item(booking, slot, intern, scientist, now), stamp=now).decode()
-    base_url = current_app.config.get("PORTAL_BASE_URL", "").rstrip("/")
     for recipient, other in ((intern, scientist), (scientist, intern)):
         when = format_local(slot.starts_at, recipient.time_zone)
         context = {
             "recipient": recipient, "other": other, "slot": slot, "booking": booking,
             "when": when, "until": format_local(slot.ends_at, recipient.time_zone),
             "is_host": recipient.id == scientist.id, "cancelled_by": cancelled_by,
-            "lunch_url": f"{base_url}/lunch/" + ("hosting" if recipient.id == scientist.id else ""),
+            "lunch_url": external_url("lunch.hosting" if recipient.id == scientist.id
+                                       else "lunch.index"),
         }
         enqueue(
             kind=f"lunch_{event}",

@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
 
-from .. import audit
+from .. import audit, timeutil
 from ..authz import require
 from ..extensions import db
+from ..kernel import Refusal, finish, lock, refusing
 from ..models import (
     BookingStatus,
     Cohort,
@@ -25,7 +25,6 @@ from ..models import (
     utcnow,
 )
 from ..timeutil import is_time_zone
-from . import zones
 
 MAX_WINDOW_DAYS = 200
 MAX_SEATS = 20
@@ -35,12 +34,8 @@ WINDOW_FIELDS = ("weekdays", "start_time", "end_time", "time_zone", "valid_from"
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class OfferError(ValueError):
+class OfferError(Refusal):
     """A change to a scientist's slots was refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -126,8 +121,8 @@ def create_window(scientist: User, *, weekdays: set[int], start_time: time, end_
     )
     db.session.add(window)
     blocked = _blocked_days(scientist.id, valid_from, valid_until)
-    first_utc, _ = zones.local_day_bounds(valid_from, time_zone)
-    _, last_utc = zones.local_day_bounds(valid_until, time_zone)
+    first_utc, _ = timeutil.local_day_bounds(valid_from, time_zone)
+    _, last_utc = timeutil.local_day_bounds(valid_until, time_zone)
     taken = _own_slots_between(scientist.id, first_utc, last_utc)
     length = timedelta(minutes=slot_minutes)
     created, clashes, missing = 0, 0, []
@@ -136,10 +131,10 @@ def create_window(scientist: User, *, weekdays: set[int], start_time: time, end_
         if day.weekday() in weekdays and day not in blocked:
             at = datetime.combine(day, start_time)
             while at + length <= datetime.combine(day, end_time):
-                if not zones.exists(day, at.time(), time_zone):
+                if not timeutil.exists(day, at.time(), time_zone):
                     missing.append(f"{day:%d %b %Y} {at:%H:%M}")
                 else:
-                    starts = zones.to_utc(day, at.time(), time_zone)
+                    starts = timeutil.to_utc(day, at.time(), time_zone)
                     ends = starts + length
                     if starts <= now:
                         pass  # a window may begin in the past; only future slots are offered
@@ -159,15 +154,15 @@ def create_window(scientist: User, *, weekdays: set[int], start_time: time, end_
                  f"Offered weekly lunch window ({created} slots)", None,
                  {k: v.isoformat() if isinstance(v, time) else v
                   for k, v in audit.snapshot(window, WINDOW_FIELDS).items()})
-    db.session.commit()
+    finish(kind=OfferError)
     return WindowResult(window, created, missing, clashes)
 
 
 def _slot_times(day: date, start_time: time, minutes: int, zone: str,
                 now: datetime) -> tuple[datetime, datetime]:
     try:
-        starts = zones.to_utc(day, start_time, zone)
-    except zones.LocalTimeError as error:
+        starts = timeutil.to_utc(day, start_time, zone)
+    except timeutil.LocalTimeError as error:
         raise OfferError(str(error), "start_time") from error
     if starts <= now:
         raise OfferError("That time has passed; pick a time in the future.", "day")
@@ -195,20 +190,12 @@ def create_slot(scientist: User, *, day: date, start_time: time, minutes: int, t
 
 
 def _commit(message: str, field: str | None) -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise OfferError(message, field) from error
+    finish(message, field, kind=OfferError)
 
 
 def _lock_slot(slot_id: int) -> LunchSlot | None:
-    """Load a slot for a change, locked against bookings arriving meanwhile (PostgreSQL)."""
-    query = select(LunchSlot).where(LunchSlot.id == slot_id).execution_options(
-        populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return db.session.scalar(query)
+    """Load a slot for a change, held against bookings arriving meanwhile (both databases)."""
+    return lock(LunchSlot, slot_id)
 
 
 def update_slot(slot: LunchSlot, actor: User, *, day: date, start_time: time, minutes: int,
@@ -248,7 +235,7 @@ def withdraw_slot(slot: LunchSlot, actor: User) -> None:
     slot.status = SlotStatus.WITHDRAWN
     audit.record(actor.id, "withdraw", slot, "Withdrew a lunch slot",
                  {"status": "open"}, {"status": "withdrawn"})
-    db.session.commit()
+    finish(kind=OfferError)
 
 
 def _withdraw_unbooked(query) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -274,7 +261,7 @@ def withdraw_window(window: LunchWindow, actor: User,
                                 LunchSlot.starts_at > (now or utcnow())))
     audit.record(actor.id, "withdraw", window, f"Withdrew {withdrawn} slots of a lunch window",
                  reason=f"{kept} booked slots kept")
-    db.session.commit()
+    finish(kind=OfferError)
     return withdrawn, kept
 
 
@@ -283,19 +270,16 @@ def block_date(scientist: User, day: date, now: datetime | None = None) -> tuple
     if day < (now or utcnow()).astimezone(ZoneInfo(scientist.time_zone)).date():
         raise OfferError("That date has passed.", "day")
     blackout = LunchBlackout(scientist_id=scientist.id, day=day)
-    db.session.add(blackout)
-    try:
+    with refusing("That date is already blocked.", "day", kind=OfferError):
+        db.session.add(blackout)
         db.session.flush()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise OfferError("That date is already blocked.", "day") from error
-    start, end = zones.local_day_bounds(day, scientist.time_zone)
+    start, end = timeutil.local_day_bounds(day, scientist.time_zone)
     withdrawn, kept = _withdraw_unbooked(
         select(LunchSlot).where(LunchSlot.scientist_id == scientist.id,
                                 LunchSlot.starts_at >= start, LunchSlot.starts_at < end))
     audit.record(scientist.id, "create", blackout, f"Blocked {day:%d %b %Y} for lunch dates",
                  None, {"day": day.isoformat()})
-    db.session.commit()
+    finish(kind=OfferError)
     return withdrawn, kept
 
 
@@ -318,7 +302,7 @@ def set_host_cap(scientist: User, cap: int | None) -> None:
     profile.lunch_weekly_cap = cap
     audit.record(scientist.id, "update", profile, "Changed the weekly lunch-date cap", before,
                  {"lunch_weekly_cap": cap})
-    db.session.commit()
+    finish(kind=OfferError)
 
 
 def weekday_label(mask: int) -> str:

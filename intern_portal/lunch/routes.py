@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.forms import EmptyForm
-from ..authz import allow, require
+from ..authz import STAFF, allow, require
 from ..extensions import db
 from ..models import Cohort, LunchSlot, LunchWindow, Role
 from ..timeutil import format_local, to_local
@@ -316,7 +316,7 @@ def host_cap():
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@allow(Role.PROGRAM_LEAD, Role.ADMIN)
+@allow(*STAFF)
 def program_settings():
     form = RulesForm(data=None if request.method == "POST" else asdict(rules()))
     if form.validate_on_submit():

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import audit, timeutil
 from ..authz import require
 from ..extensions import db
+from ..kernel import Refusal, finish, for_change, lock_ids
 from ..models import (
     BookingStatus,
     LunchBooking,
@@ -21,18 +22,14 @@ from ..models import (
     User,
     utcnow,
 )
-from . import mail, zones
+from . import mail
 from .settings import rules
 
 BOOKING_FIELDS = ("slot_id", "seat", "status", "sequence", "cancel_reason")
 
 
-class BookingRefused(ValueError):
+class BookingRefused(Refusal):
     """A booking, cancellation or reschedule was refused, with the reason shown to the person."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class SlotTaken(BookingRefused):
@@ -44,26 +41,16 @@ class SlotTaken(BookingRefused):
 
 
 def _lock_people(*user_ids: int) -> None:
-    """Serialise one person's bookings: row locks on PostgreSQL, the write lock on SQLite."""
-    ids = sorted(set(user_ids))
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(User.id).where(User.id.in_(ids)).order_by(User.id).with_for_update()
-        ).all()
-        return
-    raw = db.session.connection().connection.dbapi_connection
-    if not raw.in_transaction:
-        # BEGIN IMMEDIATE takes SQLite's single write lock before anything is read.
-        db.session.execute(text("BEGIN IMMEDIATE"))
+    """Serialise one person's bookings: their rows held, so checks and insert take turns."""
+    lock_ids(User.id, user_ids)
 
 
 def _load_slot(slot_id: int) -> LunchSlot | None:
+    """The slot, shared-held: bookings of it go on together, an edit of it waits for them."""
     query = (select(LunchSlot).where(LunchSlot.id == slot_id)
              .options(joinedload(LunchSlot.scientist))
              .execution_options(populate_existing=True))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(read=True, of=LunchSlot)
-    return db.session.scalar(query)
+    return db.session.scalar(for_change(query, of=LunchSlot, shared=True))
 
 
 def _host_cap(scientist_id: int) -> int | None:
@@ -103,7 +90,7 @@ def _check_bookable(intern: User, slot: LunchSlot, now: datetime, cap: int | Non
     if slot.scientist_id == intern.id:
         raise BookingRefused("You can't book your own slot.")
     others = (LunchBooking.id != moving.id,) if moving else ()
-    week = zones.local_week_bounds(slot.starts_at, intern.time_zone)
+    week = timeutil.local_week_bounds(slot.starts_at, intern.time_zone)
     overlapping, in_week = db.session.execute(
         select(func.count().filter(LunchSlot.starts_at < slot.ends_at,
                                    LunchSlot.ends_at > slot.starts_at),
@@ -120,7 +107,7 @@ def _check_bookable(intern: User, slot: LunchSlot, now: datetime, cap: int | Non
             f"The program allows {settings.intern_weekly_cap} lunch dates a week; "
             "that week is full for you.")
     if cap is not None:
-        host_week = zones.local_week_bounds(slot.starts_at, slot.time_zone)
+        host_week = timeutil.local_week_bounds(slot.starts_at, slot.time_zone)
         if _live_count(LunchSlot.scientist_id == slot.scientist_id,
                        LunchSlot.starts_at >= host_week[0], LunchSlot.starts_at < host_week[1],
                        *others) >= cap:
@@ -240,7 +227,7 @@ def cancel(booking: LunchBooking, actor: User, reason: str,
                  reason=booking.cancel_reason)
     mail.send_invitation(booking, booking.slot, booking.intern, booking.slot.scientist,
                          "cancelled", now, cancelled_by=actor)
-    db.session.commit()
+    finish(kind=BookingRefused)
     return booking
 
 
@@ -289,7 +276,7 @@ def mark_no_show(booking: LunchBooking, actor: User, now: datetime | None = None
     booking.status = BookingStatus.NO_SHOW
     audit.record(actor.id, "no_show", booking, "Marked a lunch date as a no-show",
                  {"status": "booked"}, {"status": "no_show"})
-    db.session.commit()
+    finish(kind=BookingRefused)
 
 
 def get_booking(booking_id: int) -> LunchBooking | None:

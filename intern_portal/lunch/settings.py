@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import settings
+from ..kernel import Refusal
 
 KEY = "lunch"
 
@@ -25,12 +26,8 @@ def rules() -> LunchRules:
     return settings.load(KEY, LunchRules)
 
 
-class SettingsError(ValueError):
+class SettingsError(Refusal):
     """The settings were refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def save_rules(new: LunchRules, *, actor_id: int | None) -> LunchRules:

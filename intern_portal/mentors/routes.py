@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ..authz import allow
+from ..authz import STAFF, allow, is_staff
 from ..extensions import db
 from ..imports import export
 from ..imports import service as imports
@@ -29,7 +28,6 @@ from .team import team_page
 bp = Blueprint("mentors", __name__)
 
 MANAGERS = (Role.MANAGER, Role.PROGRAM_LEAD, Role.ADMIN)
-STAFF = (Role.PROGRAM_LEAD, Role.ADMIN)
 
 
 @bp.app_template_filter("local_time_now")
@@ -42,7 +40,7 @@ def local_time_now(zone: str) -> datetime:
 @allow(*MANAGERS)
 def index():
     teams = service.teams_for(current_user)
-    if len(teams) == 1 and not current_user.has_role(*STAFF):
+    if len(teams) == 1 and not is_staff(current_user):
         return redirect(url_for("mentors.team", team_id=teams[0].id))
     cohorts = service.cohorts()
     return render_template("mentors/index.html", teams=teams, cohorts=cohorts)
@@ -67,18 +65,18 @@ def _internship_or_404(internship_id: int):
 
 def _assign_form(internship) -> AssignForm:
     form = AssignForm(data={"mentor_email": request.args.get("mentor", "")})
-    if service.primary_of(internship) is not None and request.method == "GET":
+    if internship.primary_assignment is not None and request.method == "GET":
         form.role.data = "additional"
     return form
 
 
 def _internship_page(internship, form: AssignForm, end_form: EndForm | None = None,
                      status: int = 200):
-    live = service.current(internship)
+    live = internship.current_assignments
     loads = service.mentor_loads([a.mentor_id for a in live])
     return render_template(
         "mentors/internship.html", internship=internship, current=live,
-        hidden_role="change" if service.primary_of(internship) is None else "primary",
+        hidden_role="change" if internship.primary_assignment is None else "primary",
         history=service.history(internship), loads=loads, form=form,
         end_form=end_form or EndForm(), suggestions=suggest.suggestions(internship),
     ), status
@@ -185,12 +183,12 @@ def import_csv():
         except UnicodeDecodeError:
             form.file.errors.append("Save the file as CSV with UTF-8 encoding and upload it again.")
         else:
+            # A small file is imported now; a larger one waits for a worker to claim it.
+            worker = imports.worker_name() if imports.runs_inline(content) else None
             job = imports.create_job(ImportKind(form.kind.data), upload.filename or "upload.csv",
-                                     content, current_user.id)
-            if imports.runs_inline(content):
-                imports.run_job(job.id)
-            else:
-                imports.start_in_background(current_app._get_current_object(), job.id)
+                                     content, current_user.id, claim_for=worker)
+            if worker is not None:
+                imports.run_job(job.id, worker)
             return redirect(url_for("mentors.import_job", job_id=job.id))
     return render_template("mentors/import.html", form=form, jobs=imports.recent_jobs(),
                            cohorts=service.cohorts()), 422 if form.errors else 200

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
-from ..authz import require
+from ..authz import is_staff, manages, manages_team, require
 from ..extensions import db
+from ..kernel import Refusal, finish, lock_ids, refusing
 from ..models import (
     CURRENT_STATUSES,
     Cohort,
@@ -19,58 +19,33 @@ from ..models import (
     MentorAssignment,
     MentorProfile,
     Org,
-    Role,
     Team,
     User,
     utcnow,
 )
 
-STAFF = (Role.ADMIN, Role.PROGRAM_LEAD)
 ASSIGNMENT_FIELDS = ("internship_id", "mentor_id", "is_primary", "capacity_override", "reason",
                      "ended_at")
 
 
-class MentorError(ValueError):
+class MentorError(Refusal):
     """A mentor change was refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-def may_manage(actor: User, internship: Internship) -> bool:
-    """True for the team's manager, the intern's manager, program leads and admins."""
-    return (
-        actor.has_role(*STAFF)
-        or internship.team.manager_id == actor.id
-        or internship.manager_id == actor.id
-    )
 
 
 def check_may_manage_team(actor: User, team: Team) -> None:
-    require(actor.has_role(*STAFF) or team.manager_id == actor.id,
+    require(is_staff(actor) or manages_team(actor, team),
             "Only this team's manager, program leads and admins can see its mentor assignments.")
 
 
 def check_may_manage(actor: User, internship: Internship) -> None:
-    require(may_manage(actor, internship),
+    require(is_staff(actor) or manages(actor, internship),
             "Only this intern's manager, program leads and admins can change their mentors.")
-
-
-def current(internship: Internship) -> list[MentorAssignment]:
-    """Current assignments, primary first, then by mentor name."""
-    live = [a for a in internship.assignments if a.ended_at is None]
-    return sorted(live, key=lambda a: (not a.is_primary, a.mentor.name))
 
 
 def history(internship: Internship) -> list[MentorAssignment]:
     """Ended assignments, latest first."""
     ended = [a for a in internship.assignments if a.ended_at is not None]
     return sorted(ended, key=lambda a: a.ended_at, reverse=True)  # type: ignore[arg-type,return-value]
-
-
-def primary_of(internship: Internship) -> MentorAssignment | None:
-    return next((a for a in internship.assignments if a.is_primary and a.ended_at is None), None)
 
 
 def mentor_loads(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
@@ -141,20 +116,15 @@ class RaceLost(MentorError):
     """Another request changed the same mentors first; the partial unique indexes said no."""
 
 
-@contextmanager
-def _race_refused() -> Iterator[None]:
-    """Turn a unique-index refusal (a concurrent change) into a message, not a 500."""
-    try:
-        yield
-    except IntegrityError as error:
-        db.session.rollback()
-        raise RaceLost("Someone changed these mentors at the same moment. "
-                       "Reload the page and try again.") from error
+RACE_LOST = "Someone changed these mentors at the same moment. Reload the page and try again."
+
+
+def _race_refused() -> AbstractContextManager[None]:
+    return refusing(RACE_LOST, kind=RaceLost)
 
 
 def _commit() -> None:
-    with _race_refused():
-        db.session.commit()
+    finish(RACE_LOST, kind=RaceLost)
 
 
 def check_capacity(profile: MentorProfile, load: int, override: bool) -> bool:
@@ -180,9 +150,17 @@ def assign(
     actor: User,
     override: bool = False,
     replace_primary: bool = False,
-    commit: bool = True,
 ) -> MentorAssignment:
     """Make the mentor primary or additional on the internship, under every assignment rule."""
+    assignment = _assign(internship, profile, primary=primary, reason=reason, actor=actor,
+                         override=override, replace_primary=replace_primary)
+    _commit()
+    return assignment
+
+
+def _assign(internship: Internship, profile: MentorProfile, *, primary: bool, reason: str,
+            actor: User, override: bool, replace_primary: bool = False) -> MentorAssignment:
+    """The assignment rules and the rows they write, flushed; the use case commits."""
     check_may_manage(actor, internship)
     reason = reason.strip()
     if not reason:
@@ -192,21 +170,19 @@ def assign(
         raise MentorError(f"{mentor.name}'s account is disabled.", "mentor_email")
     if mentor.id == internship.intern_id:
         raise MentorError("A person can't mentor themselves.", "mentor_email")
-    live = current(internship)
+    live = internship.current_assignments
     same = next((a for a in live if a.mentor_id == mentor.id), None)
     if same is not None and (same.is_primary or not primary):
         kind = "the primary" if same.is_primary else "an additional"
         raise MentorError(f"{mentor.name} is already {kind} mentor of this intern.",
                           "mentor_email")
-    old_primary = primary_of(internship)
+    old_primary = internship.primary_assignment
     if primary and old_primary is not None and not replace_primary:
         raise MentorError(
             f"{old_primary.mentor.name} is the primary mentor already; an intern has exactly "
             "one. Choose “New primary mentor” to replace them.", "role")
-    # Lock the mentor's profile (PostgreSQL) so two managers can't both take the last place.
-    db.session.execute(
-        select(MentorProfile.id).where(MentorProfile.id == profile.id).with_for_update()
-    )
+    # Hold the mentor's profile so two managers can't both take the last place.
+    lock_ids(MentorProfile.id, [profile.id])
     load = mentor_loads([mentor.id]).get(mentor.id, 0)
     if same is not None:
         load -= 1  # promoting an additional mentor: they keep the same one intern
@@ -227,8 +203,6 @@ def assign(
         _save(actor, "assign", assignment,
               f"Assigned {mentor.name} as {role} mentor of {internship.intern.name}{note}",
               reason)
-    if commit:
-        _commit()
     return assignment
 
 
@@ -254,7 +228,7 @@ def cohorts() -> list[Cohort]:
 def teams_for(actor: User) -> list[Team]:
     """The teams whose mentors the person may manage: their own, or every team for staff."""
     query = select(Team).options(joinedload(Team.org)).join(Team.org)
-    if not actor.has_role(*STAFF):
+    if not is_staff(actor):
         query = query.where(Team.manager_id == actor.id)
     return list(db.session.scalars(query.order_by(Org.name, Team.name)))
 
@@ -283,8 +257,8 @@ def accept_proposal(
         try:
             if profile is None:
                 raise MentorError("Pick a mentor from the list.")
-            assign(internship, profile, primary=True, reason=reason, actor=actor,
-                   override=override, commit=False)
+            _assign(internship, profile, primary=True, reason=reason, actor=actor,
+                    override=override)
             made += 1
         except RaceLost as error:
             errors[internship_id] = str(error)

@@ -6,16 +6,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..authz import is_staff
 from ..extensions import db
 from ..models import CURRENT_STATUSES, Internship, MentorAssignment, MentorProfile, Org, Team, User
-from .service import STAFF, mentor_loads
+from ..timeutil import at_local
+from .service import mentor_loads
 
 # Points out of 100: what a manager weighs when picking a mentor.
 RESEARCH_POINTS = 40
@@ -50,10 +51,7 @@ def words(text: str) -> frozenset[str]:
 
 
 def _workday_utc(zone: str, day: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(zone)
-    start = datetime.combine(day, WORKDAY[0], tzinfo=tz).astimezone(UTC)
-    end = datetime.combine(day, WORKDAY[1], tzinfo=tz).astimezone(UTC)
-    return start, end
+    return at_local(day, WORKDAY[0], zone), at_local(day, WORKDAY[1], zone)
 
 
 @lru_cache(maxsize=4096)
@@ -262,7 +260,7 @@ def _unmentored_query(cohort_id: int, actor: User, team_id: int | None) -> Selec
     )
     if team_id is not None:
         query = query.where(Internship.team_id == team_id)
-    if not actor.has_role(*STAFF):
+    if not is_staff(actor):
         query = query.where((Team.manager_id == actor.id) | (Internship.manager_id == actor.id))
     return query
 

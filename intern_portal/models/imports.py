@@ -1,4 +1,4 @@
-"""Bulk imports of interns or mentors from CSV, tracked so any web process can show progress."""
+"""Bulk imports of interns or mentors from CSV: queued rows that a worker claims and runs."""
 
 from __future__ import annotations
 
@@ -55,6 +55,10 @@ class ImportJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which worker runs the job, and when it last showed signs of life (a stale claim is taken
+    # over, so a worker that died does not strand the job).
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()
 

@@ -84,6 +84,17 @@ class Internship(db.Model):
     def is_return(self) -> bool:
         return self.previous_internship_id is not None
 
+    @property
+    def current_assignments(self) -> list[MentorAssignment]:
+        """The mentors it has now (assignments not ended), primary first, then by name."""
+        live = [a for a in self.assignments if a.ended_at is None]
+        return sorted(live, key=lambda a: (not a.is_primary, a.mentor.name))
+
+    @property
+    def primary_assignment(self) -> MentorAssignment | None:
+        """The one current primary mentor's assignment, if it has one."""
+        return next((a for a in self.assignments if a.is_primary and a.ended_at is None), None)
+
 
 class Project(db.Model):
     """The work of one internship; outcomes and the launch plan hang off it."""

@@ -59,6 +59,16 @@ STATUSES_BY_KIND: dict[OutcomeKind, tuple[OutcomeStatus, ...]] = {
 }
 
 
+def is_final(kind: OutcomeKind, status: OutcomeStatus) -> bool:
+    """Whether the status ends the kind's road: its last step, or a rejection.
+
+    A published paper, an accepted tutorial, work in production, a granted patent and a
+    release are final; anything after them is a correction.
+    """
+    road = [s for s in STATUSES_BY_KIND[kind] if s is not OutcomeStatus.REJECTED]
+    return status is OutcomeStatus.REJECTED or status is road[-1]
+
+
 def _status_matches_kind() -> str:
     clauses = []
     for kind, statuses in STATUSES_BY_KIND.items():

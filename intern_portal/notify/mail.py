@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import smtplib
 import sys
@@ -13,20 +12,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import Flask
-
 from ..models import OutboxMessage, utcnow
-
-TRANSPORTS = ("smtp", "file", "console")
-DEFAULTS: dict[str, Any] = {
-    "MAIL_TRANSPORT": "smtp",
-    "SMTP_TIMEOUT": 30,
-    "OUTBOX_BATCH_SIZE": 50,
-    "OUTBOX_CLAIM_TIMEOUT": 300,
-    "OUTBOX_MAX_ATTEMPTS": 8,
-    "OUTBOX_RETRY_SECONDS": 60,
-    "OUTBOX_UNAVAILABLE_RETRY_SECONDS": 30,
-}
 
 
 class TemporaryFailure(Exception):
@@ -39,20 +25,6 @@ class PermanentFailure(Exception):
 
 class Unavailable(Exception):
     """No mail server answers; nothing in the batch can go now."""
-
-
-def init_mail(app: Flask) -> None:
-    """Fill the mail and outbox settings from the environment where config.py has none."""
-    for key, default in DEFAULTS.items():
-        raw = os.environ.get(key)
-        if raw is None:
-            app.config.setdefault(key, default)
-        else:
-            app.config.setdefault(key, type(default)(raw))
-    transport = app.config["MAIL_TRANSPORT"]
-    if transport not in TRANSPORTS:
-        raise ValueError(f"MAIL_TRANSPORT={transport!r}: use one of {', '.join(TRANSPORTS)}.")
-    app.config.setdefault("MAIL_DIR", os.path.join(app.instance_path, "mail"))
 
 
 def message_id(message: OutboxMessage, sender: str) -> str:

@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
+from ..kernel import insert_ignoring_duplicates
 from ..models import OutboxMessage, User, utcnow
 
 
@@ -48,13 +47,9 @@ def enqueue(
         "attempts": 0,
         "created_at": utcnow(),
     }
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-        index_elements=["dedupe_key"]
-    ).returning(OutboxMessage.id)
-    # RETURNING rather than rowcount: psycopg reports -1 for an insert that may do nothing.
-    return db.session.execute(statement).scalar() is not None
+    added = insert_ignoring_duplicates(OutboxMessage.__table__, values, ["dedupe_key"],
+                                       returning=OutboxMessage.__table__.c.id)
+    return added is not None
 
 
 def pending_for(recipient: User) -> list[OutboxMessage]:
@@ -75,8 +70,6 @@ def enqueue_many(messages: list[dict[str, Any]], render: Callable[[dict[str, Any
     # render() makes subject, body_text and body_html and runs only for keys not yet stored.
     # The caller commits.
     added = 0
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     for start in range(0, len(messages), chunk):
         part = {m["key"][:255]: m for m in messages[start:start + chunk]}
         known = set(db.session.scalars(
@@ -97,8 +90,6 @@ def enqueue_many(messages: list[dict[str, Any]], render: Callable[[dict[str, Any
                 "created_at": now,
             })
         if rows:
-            statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(
-                index_elements=["dedupe_key"])
-            db.session.connection().execute(statement, rows)
+            insert_ignoring_duplicates(OutboxMessage.__table__, rows, ["dedupe_key"])
             added += len(rows)
     return added

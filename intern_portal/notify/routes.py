@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.forms import EmptyForm
-from ..authz import allow
+from ..authz import STAFF, allow
 from ..extensions import db
 from ..models import OutboxMessage, Role
 from ..views import render_form
@@ -50,7 +50,7 @@ def retry(message_id: int):
 
 
 @bp.route("/timings", methods=["GET", "POST"])
-@allow(Role.ADMIN, Role.PROGRAM_LEAD)
+@allow(*STAFF)
 def timings():
     form = TimingsForm(data=asdict(load_timings()))
     if form.validate_on_submit():

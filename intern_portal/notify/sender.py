@@ -28,7 +28,6 @@ from .mail import (
     Transport,
     Unavailable,
     build_email,
-    init_mail,
     transport_for,
 )
 
@@ -150,7 +149,6 @@ def _deliver(message_id: int, attempts: int, email: EmailMessage, transport: Tra
 def send_due(now: datetime | None = None, *, worker: str | None = None,
              limit: int | None = None) -> SendReport:
     """Send every due message (up to limit), batch by batch, until none is left to claim."""
-    init_mail(current_app)  # type: ignore[arg-type]
     config = current_app.config
     worker = worker or worker_name()
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow

@@ -8,13 +8,14 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..kernel import Refusal, finish
 from ..models import OutboxMessage, User
 
 PER_PAGE = 50
 STATES = ("pending", "sent", "failed")
 
 
-class OutboxError(ValueError):
+class OutboxError(Refusal):
     """A change to an outbox message was refused."""
 
 
@@ -59,5 +60,5 @@ def retry(message: OutboxMessage, actor_id: int | None) -> OutboxMessage:
     message.claimed_by = message.claimed_at = None
     audit.record(actor_id, "retry", message, f"Retried message to {message.to_email}", before,
                  audit.snapshot(message, ("failed_at", "attempts", "last_error")))
-    db.session.commit()
+    finish(kind=OutboxError)
     return message

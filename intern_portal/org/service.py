@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..extensions import db
+from ..kernel import Refusal, finish
 from ..models import (
     CURRENT_STATUSES,
     FocusArea,
@@ -27,12 +27,8 @@ from ..timeutil import is_time_zone
 FOCUS_AREA_MAX = 160
 
 
-class OrgError(ValueError):
+class OrgError(Refusal):
     """A change to an org or team was refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -87,13 +83,9 @@ def manager_choices(keep_id: int | None = None) -> list[tuple[int, str]]:
 
 def _save(actor_id: int | None, action: str, entity: Any, summary: str,
           before: dict | None, after: dict | None, clash: OrgError) -> None:
-    """Write the audit row and commit; a unique key lost to a concurrent write becomes clash."""
-    try:
-        audit.record(actor_id, action, entity, summary, before, after)
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise clash from error
+    """Write the audit row and end the use case; a unique key lost to a race becomes clash."""
+    audit.record(actor_id, action, entity, summary, before, after)
+    finish(str(clash), clash.field, kind=OrgError)
 
 
 def _org_name(name: str, exclude_id: int | None = None) -> str:

@@ -12,8 +12,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
-from ..authz import require
+from ..authz import has_mentored, is_staff, manages, require
 from ..extensions import db
+from ..kernel import Refusal, finish
 from ..models import (
     AuditEntry,
     Internship,
@@ -39,12 +40,8 @@ WITH_VENUE = {OutcomeKind.PAPER, OutcomeKind.TUTORIAL}
 EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
 
 
-class OutcomeError(ValueError):
+class OutcomeError(Refusal):
     """A refused change, naming the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _loaded_project(project_id: int) -> Project | None:
@@ -63,25 +60,13 @@ def _loaded_project(project_id: int) -> Project | None:
     )
 
 
-def _is_manager(user: User, internship: Internship) -> bool:
-    return user.has_role(Role.MANAGER) and user.id in (
-        internship.manager_id, internship.team.manager_id
-    )
-
-
-def _is_mentor(user: User, internship: Internship) -> bool:
-    return user.has_role(Role.MENTOR) and any(
-        a.mentor_id == user.id for a in internship.assignments
-    )
-
-
 def can_record(user: User, project: Project) -> bool:
     """The project's intern (also after the internship ends), its mentors and managers."""
     internship = project.internship
     return (
         internship.intern_id == user.id
-        or _is_mentor(user, internship)
-        or _is_manager(user, internship)
+        or has_mentored(user, internship)
+        or manages(user, internship)
         or user.has_role(Role.ADMIN)
     )
 
@@ -266,7 +251,7 @@ def record_outcome(actor: User, project: Project, *, kind: OutcomeKind, status: 
     audit.record(actor.id, "create", outcome,
                  f'{actor.name} recorded the {kind.value.replace("_", " ")} "{outcome.title}"',
                  after=after)
-    db.session.commit()
+    finish(kind=OutcomeError)
     return outcome
 
 
@@ -288,7 +273,7 @@ def update_outcome(actor: User, outcome: Outcome, *, title: str, venue: str | No
     if new:
         audit.record(actor.id, "update", outcome, f'{actor.name} edited "{outcome.title}"',
                      before=old, after=new)
-    db.session.commit()
+    finish(kind=OutcomeError)
     return outcome
 
 
@@ -333,13 +318,13 @@ def change_status(actor: User, outcome: Outcome, *, status: OutcomeStatus, occur
                  f'{actor.name} {verb} "{outcome.title}" to {status.value.replace("_", " ")}',
                  before=before, after=audit.snapshot(outcome, ("status", "status_date")),
                  reason=reason)
-    db.session.commit()
+    finish(kind=OutcomeError)
     return outcome
 
 
 def can_link_previous(user: User, project: Project) -> bool:
     """Program leads, admins and the internship's managers mark a return intern."""
-    return user.has_role(Role.PROGRAM_LEAD, Role.ADMIN) or _is_manager(user, project.internship)
+    return is_staff(user) or manages(user, project.internship)
 
 
 def earlier_internships(project: Project) -> list[Internship]:
@@ -372,5 +357,5 @@ def link_previous(actor: User, project: Project, previous_id: int | None) -> Int
                    if previous_id else f"{actor.name} unmarked {internship.intern.name} "
                                        "as a return intern")
         audit.record(actor.id, "update", internship, summary, before=before, after=after)
-    db.session.commit()
+    finish(kind=OutcomeError)
     return internship

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Internship, InternshipStatus, LaunchPlan, PlanVersion, utcnow
+from ..timeutil import day_start
 from .versions import plan_snapshot
 
 # No zone is ahead of UTC by more than 14 hours, so no first day starts before this margin.
@@ -20,8 +20,7 @@ EARLIEST_OFFSET = timedelta(hours=14)
 
 def first_day_start(start_date: date, zone: str) -> datetime:
     """The instant (UTC) the intern's first day begins: local midnight of the start date."""
-    local = datetime.combine(start_date, time.min, tzinfo=ZoneInfo(zone))
-    return local.astimezone(ZoneInfo("UTC"))
+    return day_start(start_date, zone)
 
 
 def due_delivery_at(plan: LaunchPlan) -> datetime:
@@ -45,7 +44,10 @@ def delivered_on_day_one(delivered_at: datetime | None, start_date: date, zone: 
 
 
 def record_delivery(plans: Iterable[LaunchPlan], now: datetime) -> int:
-    """Set delivered_at and the first version for each due plan; commit; return how many."""
+    """Set delivered_at and the first version for each due plan; return how many.
+
+    A helper: the use case that shows or changes the plan commits (see deliver()).
+    """
     count = 0
     for plan in plans:
         if plan.delivered_at is not None or not is_visible_to_intern(plan, now):
@@ -54,10 +56,20 @@ def record_delivery(plans: Iterable[LaunchPlan], now: datetime) -> int:
         db.session.add(PlanVersion(plan_id=plan.id, version=plan.version,
                                    snapshot=plan_snapshot(plan), created_at=plan.delivered_at))
         count += 1
+    return count
+
+
+def deliver(plans: Iterable[LaunchPlan], now: datetime) -> int:
+    """Record the due deliveries of these plans and commit; return how many were recorded.
+
+    Another process may record the same delivery first (a page view and the scheduler): its
+    version 1 stands, this one is rolled back, and 0 are counted here.
+    """
+    count = record_delivery(plans, now)
     if count:
         try:
             db.session.commit()
-        except IntegrityError:  # another process recorded the same delivery first
+        except IntegrityError:
             db.session.rollback()
             return 0
     return count
@@ -79,5 +91,4 @@ def deliver_due_plans(now: datetime | None = None,
     )
     if internship_ids is not None:
         query = query.where(LaunchPlan.internship_id.in_(list(internship_ids)))
-    plans = list(db.session.scalars(query).unique())
-    return record_delivery(plans, now)
+    return deliver(db.session.scalars(query).unique(), now)

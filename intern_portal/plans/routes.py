@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..auth.forms import EmptyForm
-from ..authz import allow
+from ..authz import allow, is_staff, mentors_now
 from ..extensions import db
 from ..models import Internship, LaunchPlan, PlanMilestone, PlanTemplate, Role, Team, utcnow
 from ..views import refuse, render_form
@@ -40,7 +40,7 @@ def _plan_or_404(plan_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/")
 @allow(*EDITORS)
 def index():
-    manager = None if service.is_staff(current_user) else _me()
+    manager = None if is_staff(current_user) else _me()
     cohort_id = request.args.get("cohort_id", type=int)
     now = utcnow()
     return render_template(
@@ -140,7 +140,7 @@ def _detail_context(plan, done_form=None):  # type: ignore[no-untyped-def]
         "is_overdue": service.is_overdue, "paper_goal": paper_goal_text,
         "can_edit": service.can_edit(current_user, internship),
         "can_mark": (internship.intern_id == current_user.id
-                     or service.is_current_mentor(current_user, internship)),
+                     or mentors_now(current_user, internship)),
         "is_intern": internship.intern_id == current_user.id,
         "ack_form": EmptyForm(), "done_form": done_form or DoneForm(),
     }

@@ -5,22 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
-from ..authz import require
+from ..authz import is_staff, manages, manages_team, mentors_now, require
 from ..extensions import db
+from ..kernel import Refusal, finish
+from ..links import external_url
 from ..models import (
     FocusArea,
     Internship,
     InternshipStatus,
     LaunchPlan,
-    MentorAssignment,
     PlanMilestone,
     PlanTemplate,
     PlanVersion,
@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..notify import outbox
 from ..timeutil import format_date, local_now
-from .delivery import first_day_start, is_visible_to_intern, record_delivery
+from .delivery import deliver, first_day_start, is_visible_to_intern, record_delivery
 from .versions import plan_snapshot
 
 GOAL_FIELDS = ("goal_paper", "paper_venue", "venue_tier", "goal_production")
@@ -43,12 +43,8 @@ TEMPLATE_FIELDS = ("name", "focus_area_id", *GOAL_FIELDS)
 MILESTONE_LINE = re.compile(r"^\s*week\s*(\d{1,2})\s*[:.\-–—]\s*(.+?)\s*$", re.IGNORECASE)
 
 
-class PlanError(ValueError):
+class PlanError(Refusal):
     """A change to a plan or template was refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -114,42 +110,21 @@ def _apply_goals(target: PlanTemplate | LaunchPlan, goals: Goals) -> None:
     target.venue_tier = goals.tier if goals.paper else None
 
 
-def _commit(message: str, field: str | None = None, **entry) -> None:
-    """Write the audit row and commit; a race that breaks a unique key becomes a refusal."""
-    try:
-        audit.record(**entry)
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise PlanError(message, field) from error
+def _commit(message: str, field: str | None = None, **entry: Any) -> None:
+    """Write the audit row and end the use case; a race on a unique key becomes a refusal."""
+    audit.record(**entry)
+    finish(message, field, kind=PlanError)
 
 
 # Who may do what -----------------------------------------------------------------------------
 
-def is_staff(user: User) -> bool:
-    return user.has_role(Role.ADMIN, Role.PROGRAM_LEAD)
-
-
 def can_manage_team(user: User, team: Team) -> bool:
-    return is_staff(user) or (user.has_role(Role.MANAGER) and team.manager_id == user.id)
+    return is_staff(user) or manages_team(user, team)
 
 
 def can_edit(user: User, internship: Internship) -> bool:
     """The team's manager (or the internship's), program leads and admins write plans."""
-    if is_staff(user):
-        return True
-    return user.has_role(Role.MANAGER) and user.id in (internship.manager_id,
-                                                       internship.team.manager_id)
-
-
-def is_current_mentor(user: User, internship: Internship) -> bool:
-    return user.has_role(Role.MENTOR) and db.session.scalar(
-        select(MentorAssignment.id).where(
-            MentorAssignment.internship_id == internship.id,
-            MentorAssignment.mentor_id == user.id,
-            MentorAssignment.ended_at.is_(None),
-        ).limit(1)
-    ) is not None
+    return is_staff(user) or manages(user, internship)
 
 
 def can_read(user: User, internship: Internship) -> bool:
@@ -158,7 +133,7 @@ def can_read(user: User, internship: Internship) -> bool:
         return True
     if user.has_role(Role.INTERN) and internship.intern_id == user.id:
         return True
-    return is_current_mentor(user, internship)
+    return mentors_now(user, internship)
 
 
 def require_team(user: User, team: Team) -> None:
@@ -344,7 +319,7 @@ def update_plan(plan: LaunchPlan, *, project_title: str, goals: Goals,
 
 
 def _tell_intern_of_change(plan: LaunchPlan, actor: User, now: datetime) -> None:
-    link = f"{current_app.config['PORTAL_BASE_URL'].rstrip('/')}/plans/{plan.id}/versions"
+    link = external_url("plans.versions", plan_id=plan.id)
     outbox.enqueue(
         kind="plan_changed", key=f"plan_changed:{plan.id}:v{plan.version}",
         recipient=plan.internship.intern, due_at=now,
@@ -364,8 +339,8 @@ def show_to(user: User, plan: LaunchPlan, now: datetime | None = None) -> bool:
     """Whether the user may see the plan's content now (records a due delivery on the way)."""
     now = now or utcnow()
     require_read(user, plan.internship)
-    record_delivery([plan], now)
-    if can_edit(user, plan.internship) or is_current_mentor(user, plan.internship):
+    deliver([plan], now)
+    if can_edit(user, plan.internship) or mentors_now(user, plan.internship):
         return True
     return is_visible_to_intern(plan, now)
 
@@ -387,7 +362,7 @@ def acknowledge(plan: LaunchPlan, *, actor: User, now: datetime | None = None) -
     plan.acknowledged_version = plan.version
     audit.record(actor.id, "acknowledge", plan, f"{actor.name} acknowledged {what}", before,
                  {"acknowledged_at": plan.acknowledged_at.isoformat(), "version": plan.version})
-    db.session.commit()
+    finish(kind=PlanError)
 
 
 def mark_done(milestone: PlanMilestone, *, note: str, actor: User,
@@ -397,7 +372,7 @@ def mark_done(milestone: PlanMilestone, *, note: str, actor: User,
     plan = milestone.plan
     internship = plan.internship
     is_intern = actor.has_role(Role.INTERN) and internship.intern_id == actor.id
-    require(is_intern or is_current_mentor(actor, internship),
+    require(is_intern or mentors_now(actor, internship),
             "Only the intern and their mentors mark milestones done.")
     if is_intern and not is_visible_to_intern(plan, now):
         raise PlanError("Your plan arrives on your first day.")
@@ -406,7 +381,7 @@ def mark_done(milestone: PlanMilestone, *, note: str, actor: User,
     milestone.done_at, milestone.done_by_id, milestone.done_note = now, actor.id, note.strip()
     audit.record(actor.id, "update", milestone, f'Marked "{milestone.title}" done',
                  None, {"done_at": now.isoformat(), "done_note": milestone.done_note})
-    db.session.commit()
+    finish(kind=PlanError)
 
 
 def first_day(internship: Internship) -> datetime:
@@ -445,5 +420,5 @@ def visible_plans(internships: list[Internship],
     ))
     for plan in plans:
         set_committed_value(plan, "internship", by_id[plan.internship_id])
-    record_delivery(plans, now)
+    deliver(plans, now)
     return {p.internship_id: p for p in plans if is_visible_to_intern(p, now)}

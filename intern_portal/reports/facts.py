@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..kernel import for_change
 from ..models import (
     BookingStatus,
     Internship,
@@ -267,9 +268,7 @@ def refresh(session: Session, pending: Pending | None = None, *,
         if not pending:
             return 0
         targets = targets.where(or_(*pending.conditions()))
-    if session.get_bind().dialect.name == "postgresql":
-        targets = targets.with_for_update(key_share=True)  # FOR NO KEY UPDATE
-    ids = list(session.scalars(targets))
+    ids = list(session.scalars(for_change(targets, session=session)))
     facts_table, mentors_table = ReportFacts.__table__, ReportMentor.__table__
     if wholesale:
         session.execute(facts_table.delete())

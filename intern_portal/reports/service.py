@@ -18,7 +18,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from ..authz import require
+from ..authz import is_staff, require
 from ..extensions import db
 from ..models import (
     Cohort,
@@ -28,7 +28,6 @@ from ..models import (
     Project,
     ReportFacts,
     ReportMentor,
-    Role,
     Team,
     User,
     utcnow,
@@ -69,7 +68,7 @@ class Scope:
 
 def scope_for(user: User) -> Scope:
     """Program leads and admins see everything; a manager sees the teams they manage."""
-    if user.has_role(Role.PROGRAM_LEAD, Role.ADMIN):
+    if is_staff(user):
         return Scope(None)
     managed = db.session.scalars(select(Team.id).where(Team.manager_id == user.id))
     return Scope(frozenset(managed))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+from ..timeutil import day_start
 
 SQLITE_LOCAL_MIDNIGHT = "portal_local_midnight"
 
@@ -56,9 +57,8 @@ def _sqlite_local_midnight(day: str | None, zone: str | None, days: int) -> str 
     # Written as SQLite stores UTC timestamps, so text comparison orders them correctly.
     if day is None or not zone:
         return None
-    local = datetime.combine(date.fromisoformat(day) + timedelta(days=days), time(),
-                             tzinfo=ZoneInfo(zone))
-    return local.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    start = day_start(date.fromisoformat(day) + timedelta(days=days), zone)
+    return start.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 @event.listens_for(Engine, "connect")

@@ -37,7 +37,7 @@
         if (count) {
           count.textContent = status.processed + " of " + status.total;
         }
-        if (status.finished || status.stalled) {
+        if (status.finished || String(status.stalled) !== panel.dataset.stalled) {
           window.location.reload();
         } else {
           window.setTimeout(poll, 1000);

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..auth.service import hash_password, normalize_email, password_problem
 from ..authz import require
 from ..extensions import db
+from ..kernel import Refusal, refusing
 from ..models import Role, User, UserRole
 from ..timeutil import is_time_zone
 
 USER_FIELDS = ("email", "name", "time_zone", "active", "roles")
 
 
-class UserError(ValueError):
+class UserError(Refusal):
     """A change to a person was refused; field names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _user_state(user: User) -> dict:
@@ -97,14 +93,12 @@ def check_may_edit(actor: User, person: User) -> None:
     )
 
 
-@contextmanager
-def _email_clash_refused() -> Iterator[None]:
+EMAIL_CLASH = "Another person already uses this email."
+
+
+def _email_clash_refused() -> AbstractContextManager[None]:
     """Turn a twin saved at the same moment into the field message, not a 500."""
-    try:
-        yield
-    except IntegrityError as error:
-        db.session.rollback()
-        raise UserError("Another person already uses this email.", "email") from error
+    return refusing(EMAIL_CLASH, "email", kind=UserError)
 
 
 def update_user(

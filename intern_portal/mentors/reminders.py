@@ -1,8 +1,4 @@
-"""Milestone reminders and the weekly mentor digest, read as plain columns.
-
-These two finders touch the most rows (every live intern's milestones), so they select
-columns rather than whole objects: a pass over 8,000 interns stays a handful of queries.
-"""
+"""The weekly digest for mentors: their mentees' milestones and lunch dates this week."""
 
 from __future__ import annotations
 
@@ -13,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..links import external_url
 from ..models import (
     CURRENT_STATUSES,
     BookingStatus,
@@ -24,69 +21,11 @@ from ..models import (
     PlanMilestone,
     User,
 )
-from ..timeutil import format_local, to_local
-from .links import portal_url
-from .owed import Owed, Recipient, at_local, owed
-from .settings import ReminderTimings
+from ..notify.owed import Owed, Recipient, owed, person_columns, recipient_from
+from ..notify.settings import ReminderTimings
+from ..timeutil import at_local, format_local, to_local
 
 DIGEST_OVERDUE_DAYS = 28  # how far back the digest lists milestones still not done
-
-
-def _person(row, prefix: str) -> Recipient:  # type: ignore[no-untyped-def]
-    return Recipient(row[f"{prefix}_id"], row[f"{prefix}_name"], row[f"{prefix}_email"],
-                     row[f"{prefix}_zone"])
-
-
-def _columns(person, prefix: str) -> list:  # type: ignore[no-untyped-def]
-    return [person.id.label(f"{prefix}_id"), person.name.label(f"{prefix}_name"),
-            person.email.label(f"{prefix}_email"), person.time_zone.label(f"{prefix}_zone")]
-
-
-def milestone_reminders(now: datetime, t: ReminderTimings) -> list[Owed]:
-    """Milestone due in a few days (to the intern) and overdue (to the intern and manager)."""
-    today = now.date()
-    intern, manager = aliased(User), aliased(User)
-    rows = db.session.execute(
-        select(PlanMilestone.id, PlanMilestone.title, PlanMilestone.due_date,
-               PlanMilestone.plan_id, *_columns(intern, "intern"), *_columns(manager, "manager"))
-        .join(LaunchPlan, PlanMilestone.plan_id == LaunchPlan.id)
-        .join(Internship, LaunchPlan.internship_id == Internship.id)
-        .join(intern, Internship.intern_id == intern.id)
-        .join(manager, Internship.manager_id == manager.id)
-        .where(PlanMilestone.done_at.is_(None), LaunchPlan.delivered_at.is_not(None),
-               Internship.status.in_(CURRENT_STATUSES),
-               PlanMilestone.due_date >= today - timedelta(days=t.milestone_overdue_days + 8),
-               PlanMilestone.due_date <= today + timedelta(days=t.milestone_days_before + 1))
-    ).mappings()
-    links: dict[int, tuple[str, str]] = {}
-    result: list[Owed] = []
-    for row in rows:
-        plan_id = row["plan_id"]
-        if plan_id not in links:
-            links[plan_id] = ("Open the launch plan",
-                              portal_url("plans.detail", "/plans/", plan_id=plan_id))
-        due_day = f"{row['due_date']:%A %d %B}"
-        title = row["title"]
-        intern_person = _person(row, "intern")
-        soon = at_local(row["due_date"] - timedelta(days=t.milestone_days_before), t.send_hour,
-                        intern_person.time_zone)
-        ends = at_local(row["due_date"] + timedelta(days=1), 0, intern_person.time_zone)
-        if soon <= now < ends:
-            result.append(owed(
-                "milestone_due", f"milestone:{row['id']}", intern_person, soon,
-                f"Milestone due {due_day}: {title}",
-                [f"Your milestone \u201c{title}\u201d is due on {due_day}."], links[plan_id]))
-        for person in (intern_person, _person(row, "manager")):
-            late = at_local(row["due_date"] + timedelta(days=t.milestone_overdue_days),
-                            t.send_hour, person.time_zone)
-            if late <= now < late + timedelta(days=7):
-                whose = "Your" if person is intern_person else f"{intern_person.name}\u2019s"
-                result.append(owed(
-                    "milestone_overdue", f"milestone:{row['id']}", person, late,
-                    f"Milestone overdue: {title}",
-                    [f"{whose} milestone \u201c{title}\u201d was due on {due_day} "
-                     "and is not marked done."], links[plan_id]))
-    return result
 
 
 def last_digest_time(now: datetime, t: ReminderTimings, zone: str) -> datetime:
@@ -113,13 +52,13 @@ def digest_reminders(now: datetime, t: ReminderTimings) -> list[Owed]:
     intern = aliased(User)
     rows = db.session.execute(
         _mentored().add_columns(Internship.intern_id, intern.name.label("intern_name"),
-                                *_columns(User, "mentor"))
+                                *person_columns(User, "mentor"))
         .join(intern, Internship.intern_id == intern.id)
     ).mappings()
     due_mentors: dict[int, tuple[Recipient, datetime, list]] = {}
     by_zone: dict[str, datetime] = {}
     for row in rows:
-        mentor = _person(row, "mentor")
+        mentor = recipient_from(row, "mentor")
         if mentor.time_zone not in by_zone:
             by_zone[mentor.time_zone] = last_digest_time(now, t, mentor.time_zone)
         due = by_zone[mentor.time_zone]
@@ -154,7 +93,7 @@ def digest_reminders(now: datetime, t: ReminderTimings) -> list[Owed]:
     ):
         if intern_id in interns:
             lunches[intern_id].append((starts_at, scientist))
-    home = ("Open the portal", portal_url("home.index"))
+    home = ("Open the portal", external_url("home.index"))
     result: list[Owed] = []
     for mentor, due, mine in due_mentors.values():
         sections = []
