@@ -39,7 +39,8 @@ bench: install-test
 	$(BIN)/python -m benchmarks
 
 lint: install-test
-	$(BIN)/ruff check intern_portal tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

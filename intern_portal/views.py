@@ -9,6 +9,10 @@ from .extensions import db
 from .kernel import Refusal
 
 
+class EmptyForm(FlaskForm):
+    """A bare button: CSRF token only (every state change is a POST through a form)."""
+
+
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """Render a page holding a form: 422 when the form carries errors, so clients can tell."""
     return render_template(template, form=form, **context), 422 if form.errors else 200

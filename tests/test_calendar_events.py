@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,7 +11,7 @@ import vobject
 from sqlalchemy import func, select
 
 from intern_portal.extensions import db
-from intern_portal.models import CohortEvent, Role
+from intern_portal.models import CohortEvent, Role, Term
 
 from . import factories
 
@@ -119,3 +119,30 @@ def test_team_event_reaches_that_teams_interns_only(client, auth):
     assert "Team offsite" not in feed_titles(theirs.intern)
     assert "Cohort kickoff" in feed_titles(theirs.intern)
     assert "Team offsite" in feed_titles(team.manager)
+
+
+def test_an_event_at_a_time_the_clocks_skip_is_refused_like_a_lunch_slot(client, auth):
+    cohort = factories.cohort(term=Term.SPRING, year=2027, start=date(2027, 2, 1),
+                              end=date(2027, 5, 14))
+    auth.login_as(factories.user(Role.PROGRAM_LEAD))
+    # New York springs forward at 02:00 on 14 March 2027: 02:30 never happens that night.
+    response = client.post(f"/calendar/cohorts/{cohort.id}/events/new",
+                           data=form(day="2027-03-14", start="02:30", end="04:00",
+                                     time_zone="America/New_York"))
+    assert response.status_code == 422
+    assert "02:30 does not exist on 14 Mar 2027 in America/New_York" in response.get_data(
+        as_text=True)
+    assert events() == []
+
+
+def test_an_event_at_a_repeated_time_takes_its_first_occurrence(client, auth):
+    cohort = factories.cohort(term=Term.FALL, year=2026, start=date(2026, 9, 1),
+                              end=date(2026, 12, 11))
+    auth.login_as(factories.user(Role.PROGRAM_LEAD))
+    # New York falls back at 02:00 on 1 November 2026: 01:30 happens twice, first in EDT.
+    response = client.post(f"/calendar/cohorts/{cohort.id}/events/new",
+                           data=form(day="2026-11-01", start="01:30", end="03:00",
+                                     time_zone="America/New_York"))
+    assert response.status_code == 302
+    [event] = events()
+    assert event.starts_at == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT

@@ -16,6 +16,8 @@ from intern_portal.models import (
     OutcomeStatus,
     Role,
 )
+from intern_portal.models.outcomes import STATUSES_BY_KIND, is_final
+from intern_portal.outcomes.reminders import _pending_outcomes
 
 from . import factories
 
@@ -280,3 +282,29 @@ def test_manager_links_a_return_intern_to_the_earlier_internship(client, auth, a
     auth.login_as(back.intern)
     assert client.post(f"/outcomes/project/{back.project.id}/previous",
                        data={"previous_internship_id": ""}).status_code == 403
+
+
+def test_an_accepted_tutorial_is_final_on_the_page_and_for_the_survey(client, auth, project):
+    project_, intern, _, _ = project
+    tutorial = factories.outcome(project_, kind=OutcomeKind.TUTORIAL,
+                                 status=OutcomeStatus.ACCEPTED, on=date(2026, 7, 1))
+    assert is_final(OutcomeKind.TUTORIAL, OutcomeStatus.ACCEPTED)
+    auth.login_as(intern)
+    response = client.post(f"/outcomes/{tutorial.id}/status",
+                           data={"status": "rejected", "occurred_on": "2026-08-01"})
+    assert response.status_code == 422  # past the end of its road: only a correction
+    assert "Status moves only forward; to correct it, say why." in response.get_data(as_text=True)
+    db.session.refresh(tutorial)
+    assert tutorial.status is OutcomeStatus.ACCEPTED and len(tutorial.steps) == 1
+    assert _pending_outcomes([project_.id]) == set()  # and the survey stops asking
+
+
+@pytest.mark.parametrize(("kind", "final"), [
+    (OutcomeKind.PAPER, OutcomeStatus.PUBLISHED), (OutcomeKind.TUTORIAL, OutcomeStatus.ACCEPTED),
+    (OutcomeKind.PRODUCTION, OutcomeStatus.IN_PRODUCTION),
+    (OutcomeKind.PATENT, OutcomeStatus.GRANTED), (OutcomeKind.OPEN_SOURCE, OutcomeStatus.RELEASED),
+])
+def test_each_kind_ends_at_its_last_step_or_a_rejection(kind, final):
+    road = STATUSES_BY_KIND[kind]
+    assert [s for s in road if is_final(kind, s)] == [
+        s for s in road if s in (final, OutcomeStatus.REJECTED)]

@@ -35,7 +35,3 @@ class PasswordForm(FlaskForm):
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("new", message="The two new passwords differ.")],
     )
-
-
-class EmptyForm(FlaskForm):
-    """A bare button: CSRF token only."""

@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..authz import PUBLIC, SIGNED_IN, allow
-from ..views import render_form
+from ..views import EmptyForm, render_form
 from . import service
-from .forms import EmptyForm, PasswordForm, SignInForm
+from .forms import PasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 

@@ -8,12 +8,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.forms import EmptyForm
 from ..authz import PUBLIC, SIGNED_IN, STAFF, allow
 from ..extensions import db
 from ..links import external_url
 from ..models import Cohort, CohortEvent, Internship, Org, Role, Team, utcnow
-from ..views import refuse, render_form
+from ..views import EmptyForm, refuse, render_form
 from . import events, feeds
 from .forms import EventForm
 from .ics import calendar

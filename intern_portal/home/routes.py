@@ -3,12 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..auth.forms import EmptyForm
 from ..authz import SIGNED_IN, allow
 from ..models import Role
 from ..plans import service as plan_service
 from ..users import service as users
-from ..views import render_form
+from ..views import EmptyForm, render_form
 from . import service
 from .forms import ProfileForm
 

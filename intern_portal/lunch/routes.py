@@ -9,12 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.forms import EmptyForm
 from ..authz import STAFF, allow, require
 from ..extensions import db
 from ..models import Cohort, LunchSlot, LunchWindow, Role
 from ..timeutil import format_local, to_local
-from ..views import refuse, render_form
+from ..views import EmptyForm, refuse, render_form
 from . import browse, offer, service
 from .forms import (
     BlockDateForm,

@@ -5,11 +5,10 @@ from dataclasses import asdict
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.forms import EmptyForm
 from ..authz import STAFF, allow
 from ..extensions import db
 from ..models import OutboxMessage, Role
-from ..views import render_form
+from ..views import EmptyForm, render_form
 from . import service
 from .forms import TimingsForm
 from .settings import ReminderTimings, load_timings, save_timings

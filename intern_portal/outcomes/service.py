@@ -29,13 +29,10 @@ from ..models import (
     Team,
     User,
 )
-from ..models.outcomes import STATUSES_BY_KIND
+from ..models.outcomes import STATUSES_BY_KIND, is_final
 from ..timeutil import local_now
 
 FIELDS = ("kind", "status", "title", "venue", "url", "top_tier", "internal", "status_date")
-# Reaching one of these ends the road; anything after it is a correction.
-FINAL = {OutcomeStatus.PUBLISHED, OutcomeStatus.REJECTED, OutcomeStatus.IN_PRODUCTION,
-         OutcomeStatus.GRANTED, OutcomeStatus.RELEASED}
 WITH_VENUE = {OutcomeKind.PAPER, OutcomeKind.TUTORIAL}
 EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
 
@@ -279,7 +276,7 @@ def update_outcome(actor: User, outcome: Outcome, *, title: str, venue: str | No
 
 def is_forward(kind: OutcomeKind, current: OutcomeStatus, wanted: OutcomeStatus) -> bool:
     """Whether wanted lies ahead of current on the kind's road (rejection ends any road)."""
-    if current in FINAL:
+    if is_final(kind, current):  # the end of the road: anything after it is a correction
         return False
     if wanted is OutcomeStatus.REJECTED:
         return True

@@ -5,11 +5,10 @@ import itertools
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.forms import EmptyForm
 from ..authz import allow, is_staff, mentors_now
 from ..extensions import db
 from ..models import Internship, LaunchPlan, PlanMilestone, PlanTemplate, Role, Team, utcnow
-from ..views import refuse, render_form
+from ..views import EmptyForm, refuse, render_form
 from . import overview as overview_service
 from . import service
 from .forms import DoneForm, NewPlanForm, PlanForm, TemplateForm

@@ -61,7 +61,6 @@ def create_user(
     time_zone: str = "UTC",
     password: str | None = None,
     actor: User | None = None,
-    commit: bool = True,
 ) -> User:
     """Create a person with roles; the password is optional (set later by the person)."""
     email = normalize_email(email)
@@ -80,8 +79,7 @@ def create_user(
         db.session.add(user)
         audit.record(actor.id if actor else None, "create", user, f"Created {email}",
                      after=_user_state(user))
-        if commit:
-            db.session.commit()
+        db.session.commit()
     return user
 
 
