@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config["BEHIND_PROXY"]:
+        # Flask types wsgi_app as a method; wrapping it is the documented way to add middleware.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _init_extensions(app)

@@ -17,7 +17,7 @@ def _wants_json() -> bool:
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError):
         message = "The form had expired or was sent from another page. Please try again."
         if _wants_json():
             return jsonify(error="csrf", message=error.description), 400
@@ -25,7 +25,7 @@ def register_error_handlers(app: Flask) -> None:
                                message=message), 400
 
     @app.errorhandler(Refusal)
-    def refused(error: Refusal):  # type: ignore[no-untyped-def]
+    def refused(error: Refusal):
         # A refusal no route caught: shown as it is, never a 500; nothing of it was saved.
         db.session.rollback()
         if _wants_json():
@@ -35,7 +35,7 @@ def register_error_handlers(app: Flask) -> None:
             error.status_code
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException):
         code = error.code or 500
         if _wants_json():
             return jsonify(error=error.name.lower().replace(" ", "_"),
@@ -45,7 +45,7 @@ def register_error_handlers(app: Flask) -> None:
                                message=error.description, roles=roles), code
 
     @app.errorhandler(Exception)
-    def unhandled(error: Exception):  # type: ignore[no-untyped-def]
+    def unhandled(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)

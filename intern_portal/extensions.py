@@ -1,5 +1,7 @@
 """Extensions, created unbound here and bound in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -22,6 +24,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base: Flask-SQLAlchemy builds db.Model at run time, which type checkers can't
+# follow, so they are shown the declarative base it is made from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Column, Select, Table, inspect, select, text
+from sqlalchemy import ColumnElement, CursorResult, Executable, Select, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, class_mapper, scoped_session
 
 from .extensions import db
 
@@ -43,7 +43,10 @@ class Refusal(ValueError):
         return {"error": self.message, "fields": {self.field: self.message} if self.field else {}}
 
 
-def on_postgres(session: Session | None = None) -> bool:
+AnySession = Session | scoped_session[Any]  # the app's scoped session, or a plain one
+
+
+def on_postgres(session: AnySession | None = None) -> bool:
     return (session or db.session).get_bind().dialect.name == "postgresql"
 
 
@@ -71,18 +74,18 @@ def refusing(conflict: str, field: str | None = None,
         raise kind(conflict, field) from error
 
 
-def write_lock(session: Session | None = None) -> None:
+def write_lock(session: AnySession | None = None) -> None:
     """On SQLite, take the database's single write lock now, before anything is read."""
-    session = session or db.session
-    if on_postgres(session):
+    active: AnySession = session if session is not None else db.session
+    if on_postgres(active):
         return
-    raw = session.connection().connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:  # type: ignore[attr-defined]  # sqlite3's
-        session.execute(text("BEGIN IMMEDIATE"))
+    raw = active.connection().connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        active.execute(text("BEGIN IMMEDIATE"))
 
 
 def for_change(query: Select[T], *, of: Any = None, shared: bool = False,
-               session: Session | None = None) -> Select[T]:
+               session: AnySession | None = None) -> Select[T]:
     """The query, holding the rows it reads until the transaction ends, on both databases.
 
     PostgreSQL: FOR NO KEY UPDATE, so inserts of rows that point at the held ones are not
@@ -106,14 +109,19 @@ def lock_ids(column: InstrumentedAttribute[Any], ids: Iterable[Any]) -> None:
 
 def lock(model: type[M], ident: Any, *, shared: bool = False) -> M | None:
     """Load one row held until the transaction ends, read afresh once it is held."""
-    primary = inspect(model).primary_key[0]
+    primary = class_mapper(model).primary_key[0]
     query = select(model).where(primary == ident).execution_options(populate_existing=True)
     return db.session.scalar(for_change(query, of=model, shared=shared))
 
 
-def insert_ignoring_duplicates(table: Table, rows: Sequence[dict[str, Any]] | dict[str, Any],
+def changed_rows(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the caller's transaction; how many rows it changed."""
+    return int(cast(CursorResult[Any], db.session.execute(statement)).rowcount)
+
+
+def insert_ignoring_duplicates(table: Any, rows: Sequence[dict[str, Any]] | dict[str, Any],
                                keys: Sequence[str],
-                               returning: Column[Any] | None = None) -> Any:
+                               returning: ColumnElement[Any] | None = None) -> Any:
     """INSERT … ON CONFLICT (keys) DO NOTHING on either database, in the caller's transaction.
 
     With one row and `returning`, gives the new row's value, or None when it existed already

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, select, update
 
 from .extensions import db
-from .kernel import finish
+from .kernel import changed_rows, finish
 from .models import CURRENT_STATUSES, Internship, InternshipStatus
 
 
@@ -36,18 +36,18 @@ def advance(now: datetime) -> Advanced:
     for zone in zones:
         today = now.astimezone(ZoneInfo(zone)).date()
         in_zone = Internship.time_zone == zone
-        completed += db.session.execute(
+        completed += changed_rows(
             update(Internship)
             .where(in_zone, Internship.status.in_(CURRENT_STATUSES), Internship.end_date < today)
             .values(status=InternshipStatus.COMPLETED)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        started += db.session.execute(
+        )
+        started += changed_rows(
             update(Internship)
             .where(in_zone, Internship.status == InternshipStatus.OFFERED,
                    Internship.start_date <= today)
             .values(status=InternshipStatus.ACTIVE)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     finish()
     return Advanced(started, completed)

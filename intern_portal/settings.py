@@ -18,7 +18,7 @@ S = TypeVar("S")
 def load(key: str, kind: type[S]) -> S:
     """The saved group of settings, with the dataclass defaults for anything never set."""
     saved = db.session.scalar(select(ProgramSetting.value).where(ProgramSetting.key == key))
-    known = {f.name: f for f in fields(kind)}  # type: ignore[arg-type]
+    known = {f.name: f for f in fields(kind)}  # type: ignore[arg-type]  # kind is a dataclass
     values: dict[str, Any] = {}
     for name, value in (saved or {}).items():
         if name in known and isinstance(value, int | float | str | bool):

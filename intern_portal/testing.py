@@ -12,7 +12,7 @@ class FreshContextClient(FlaskClient):
     share its `g` (the signed-in user) and its database session with the caller and each other.
     """
 
-    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()  # the caller's objects reload what the request wrote

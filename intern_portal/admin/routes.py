@@ -136,7 +136,7 @@ def _team_form(team: Team | None) -> TeamForm:
         })
     form.org_id.choices = org_service.org_choices()
     form.manager_id.choices = [(0, "No manager yet"),
-                               *org_service.manager_choices(team and team.manager_id)]
+                               *org_service.manager_choices(team.manager_id if team else None)]
     return form
 
 

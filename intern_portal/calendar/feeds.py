@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from .. import audit
 from ..extensions import db
-from ..kernel import finish, insert_ignoring_duplicates
+from ..kernel import changed_rows, finish, insert_ignoring_duplicates
 from ..links import external_url
 from ..models import (
     BookingStatus,
@@ -49,11 +49,11 @@ def active_feed(user: User) -> CalendarFeed | None:
 
 
 def _revoke_all(user: User, now: datetime) -> int:
-    return db.session.execute(
+    return changed_rows(
         update(CalendarFeed)
         .where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
         .values(revoked_at=now)
-    ).rowcount
+    )
 
 
 def issue_feed(user: User) -> str:

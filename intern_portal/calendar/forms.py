@@ -31,7 +31,7 @@ class EventForm(FlaskForm):
     team_id = SelectField("Team", coerce=_optional_id, validate_choice=False,
                           description="Narrows the audience to one team.")
 
-    def __init__(self, *args, orgs=(), teams=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, orgs=(), teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = time_zone_choices()
         self.org_id.choices = [("", "Whole cohort"), *orgs]

@@ -22,7 +22,7 @@ bp = Blueprint("calendar", __name__)
 VIEWERS = (*STAFF, Role.MANAGER, Role.MENTOR, Role.INTERN)
 
 
-def _me():  # type: ignore[no-untyped-def]
+def _me():
     return current_user._get_current_object()
 
 
@@ -36,7 +36,7 @@ def _my_cohorts() -> list[Cohort]:
     ))
 
 
-def _index(token: str | None = None):  # type: ignore[no-untyped-def]
+def _index(token: str | None = None):
     now = utcnow()
     upcoming = [i for i in feeds.items_for(_me(), now)
                 if (i.end or i.start) >= now and i.start <= now + timedelta(days=60)]

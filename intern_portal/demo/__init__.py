@@ -309,7 +309,8 @@ class _Builder:
             ended = _at(min(internship.end_date, TODAY - timedelta(days=6)))
         org = team_spec.org
         own = self.team_mentors[team_spec.name]
-        same_org = [m for m in self.profiles if self.profiles[m].team.org.name == org]
+        same_org = [m for m, p in self.profiles.items()
+                    if p.team is not None and p.team.org.name == org]
         primary = self.least_loaded(load, own) or self.least_loaded(load, same_org) \
             or self.least_loaded(load, list(self.profiles))
         if primary is None:
@@ -346,6 +347,8 @@ class _Builder:
             (i for i in candidates
              if self.profiles[self.primary_of(i)].team is team), candidates[0]
         )
+        if team.manager is None:
+            raise DemoDataError(f"The demo team {team.name} has no manager.")
         people = {
             Role.ADMIN: admin,
             Role.PROGRAM_LEAD: lead,

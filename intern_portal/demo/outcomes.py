@@ -34,7 +34,7 @@ from ..models import (
 from ..models import OutcomeStatus as S
 
 # The road each kind travels, and the days between one step and the next (low, high).
-ROADS = {
+ROADS: dict[OutcomeKind, tuple[tuple[S, tuple[int, int] | int], ...]] = {
     OutcomeKind.PAPER: ((S.DRAFT, 0), (S.SUBMITTED, (7, 25)), (S.ACCEPTED, (30, 50)),
                         (S.PUBLISHED, (18, 35))),
     OutcomeKind.PRODUCTION: ((S.PROTOTYPE, 0), (S.TOWARD_PRODUCTION, (20, 40)),
@@ -49,6 +49,13 @@ PRODUCTION_TARGETS = (S.PROTOTYPE, S.TOWARD_PRODUCTION, S.TOWARD_PRODUCTION, S.I
 PAPER_SHARE = 0.6
 PRODUCTION_SHARE = 0.4
 REJECTED_PAPERS = 2
+
+
+def _title(internship: Internship) -> str:
+    """The project title of a demo internship (every one the demo builds has a project)."""
+    if internship.project is None:
+        raise ValueError(f"demo internship {internship.id} has no project")
+    return internship.project.title
 
 
 class OutcomeMaker:
@@ -68,7 +75,7 @@ class OutcomeMaker:
         day = first
         stop = S.SUBMITTED if target is S.REJECTED else target
         for status, gap in ROADS[kind]:
-            if gap:
+            if isinstance(gap, tuple):
                 day += timedelta(days=self.rng.randint(*gap))
             if day > TODAY:
                 break
@@ -113,11 +120,11 @@ class OutcomeMaker:
                 venue, target = INTERNAL_VENUE, S.PUBLISHED
             first = internship.end_date - timedelta(days=self.rng.randint(0, 20))
             self.outcome(internship, OutcomeKind.PAPER, target, first,
-                         internship.project.title, venue if internal else f"{venue} {first.year}",
+                         _title(internship), venue if internal else f"{venue} {first.year}",
                          internal=internal, top_tier=venue in TOP_TIER_VENUES)
         production = self.rng.sample(done, round(len(done) * PRODUCTION_SHARE))
         for internship in production:
-            title = self.rng.choice(PRODUCTION_TITLES).format(title=internship.project.title)
+            title = self.rng.choice(PRODUCTION_TITLES).format(title=_title(internship))
             first = internship.end_date - timedelta(days=self.rng.randint(5, 30))
             self.outcome(internship, OutcomeKind.PRODUCTION,
                          self.rng.choice(PRODUCTION_TARGETS), first, title)
@@ -125,14 +132,14 @@ class OutcomeMaker:
         for venue, internship in zip(TUTORIAL_VENUES, extras, strict=False):
             self.outcome(internship, OutcomeKind.TUTORIAL, S.ACCEPTED,
                          internship.end_date + timedelta(days=self.rng.randint(10, 25)),
-                         f"Tutorial: {internship.project.title}", venue)
+                         f"Tutorial: {_title(internship)}", venue)
         patent, release = extras[2], extras[3]
         self.outcome(patent, OutcomeKind.PATENT, S.FILED, patent.end_date + timedelta(days=40),
-                     PATENT_TITLE.format(title=patent.project.title.lower()))
-        slug = "-".join(release.project.title.lower().split()[:4])
+                     PATENT_TITLE.format(title=_title(patent).lower()))
+        slug = "-".join(_title(release).lower().split()[:4])
         self.outcome(release, OutcomeKind.OPEN_SOURCE, S.RELEASED,
                      release.end_date + timedelta(days=21),
-                     f"Code and data for “{release.project.title}”",
+                     f"Code and data for “{_title(release)}”",
                      url=OPEN_SOURCE_URL.format(slug="".join(c for c in slug if c.isalnum()
                                                              or c == "-")))
 
@@ -144,11 +151,11 @@ class OutcomeMaker:
             if n % 2:
                 self.outcome(internship, OutcomeKind.PRODUCTION, S.PROTOTYPE, first,
                              self.rng.choice(PRODUCTION_TITLES).format(
-                                 title=internship.project.title))
+                                 title=_title(internship)))
             else:
                 venue = TEAM_VENUES[internship.team.name][0]
                 self.outcome(internship, OutcomeKind.PAPER, S.DRAFT, first,
-                             internship.project.title, f"{venue} 2027",
+                             _title(internship), f"{venue} 2027",
                              top_tier=venue in TOP_TIER_VENUES)
 
 

@@ -39,7 +39,8 @@ def templates(rng: random.Random, teams: dict[str, Team]) -> dict[str, list[Plan
     """Give each team its research template and, for most, an applied one."""
     made: dict[str, list[PlanTemplate]] = {}
     for name, team in teams.items():
-        specs = [RESEARCH_TEMPLATE]
+        specs: list[tuple[str, bool, bool, tuple[tuple[int, str, str], ...]]] = [
+            RESEARCH_TEMPLATE]
         if rng.random() < BOTH_TEMPLATES_SHARE:
             specs.append(APPLIED_TEMPLATE)
         made[name] = []

@@ -16,6 +16,6 @@ class ProfileForm(FlaskForm):
     )
     digest_opt_out = BooleanField("Don't send me the weekly digest email")
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = time_zone_choices()

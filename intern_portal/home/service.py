@@ -25,7 +25,7 @@ from ..models import (
 )
 
 
-def _with_people():  # type: ignore[no-untyped-def]
+def _with_people():
     """Eager loads for showing an internship with its people and current mentors."""
     return (
         joinedload(Internship.intern),

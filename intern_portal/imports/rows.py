@@ -216,7 +216,9 @@ def _every(rows: list, progress: Progress | None) -> Iterator:
 def check_interns(rows: list[tuple[int, dict[str, str]]], lookups: Lookups,
                   progress: Progress | None = None) -> tuple[list[InternRecord], list[RowError]]:
     """Convert intern rows to records; every problem becomes a RowError."""
-    records, errors, seen = [], [], {}
+    records: list[InternRecord] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
     for line, values in _every(rows, progress):
         row = RowCheck(line, values, errors)
         email = row.email("email", seen)
@@ -242,7 +244,9 @@ def check_interns(rows: list[tuple[int, dict[str, str]]], lookups: Lookups,
             end = row.day("end", cohort.end)
             if row.ok and end <= start:
                 row.fail("end", f"The end ({end}) must come after the start ({start}).")
-        if row.ok:
+        # A failed check clears row.ok; the None tests say so to the type checker.
+        if (row.ok and degree is not None and team_id is not None and cohort is not None
+                and manager_id is not None):
             records.append(InternRecord(
                 line, email, name, university, degree, research, team_id, cohort.id,
                 manager_id, location, zone, start, end))
@@ -252,7 +256,9 @@ def check_interns(rows: list[tuple[int, dict[str, str]]], lookups: Lookups,
 def check_mentors(rows: list[tuple[int, dict[str, str]]], lookups: Lookups,
                   progress: Progress | None = None) -> tuple[list[MentorRecord], list[RowError]]:
     """Convert mentor rows to records; every problem becomes a RowError."""
-    records, errors, seen = [], [], {}
+    records: list[MentorRecord] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
     for line, values in _every(rows, progress):
         row = RowCheck(line, values, errors)
         email = row.email("email", seen)

@@ -131,8 +131,9 @@ def run_job(job_id: int, worker: str) -> ImportJob | None:
         lookups = checks.load_lookups()
         check = (checks.check_interns if job.kind is ImportKind.INTERNS
                  else checks.check_mentors)
+        running: ImportJob = job
         records, row_errors = check(parsed, lookups,
-                                    lambda done: _progress(job, ImportStatus.VALIDATING, done))
+                                    lambda done: _progress(running, ImportStatus.VALIDATING, done))
         errors += row_errors
         if not parsed and not errors:
             errors.append(checks.RowError(2, "", "The file has a header but no rows."))
@@ -149,7 +150,7 @@ def run_job(job_id: int, worker: str) -> ImportJob | None:
             db.session.rollback()
             return None
         writer = write_interns if job.kind is ImportKind.INTERNS else write_mentors
-        counts = writer(records)  # type: ignore[arg-type]
+        counts = writer(records)  # type: ignore[arg-type]  # records match the job's kind
         job.created_count, job.updated_count, job.unchanged_count = counts
         _finish(job, ImportStatus.DONE, [])
         audit.record(job.created_by_id, "import", job,
@@ -163,6 +164,8 @@ def run_job(job_id: int, worker: str) -> ImportJob | None:
         current_app.logger.exception("import job %s failed", job_id)
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
+        if job is None:
+            return None
         _finish(job, ImportStatus.FAILED, [{
             "line": 0, "column": "",
             "message": "The database refused the import (another change may have "

@@ -35,7 +35,7 @@ def _offset_periods(zone: str, start: datetime, days: int = 3 * 366) -> list[tup
     tz = ZoneInfo(zone)
 
     def offset(at: datetime) -> int:
-        return int(at.astimezone(tz).utcoffset().total_seconds() // 60)
+        return int((at.astimezone(tz).utcoffset() or timedelta()).total_seconds() // 60)
 
     periods = [(start, offset(start))]
     day = start
@@ -132,7 +132,7 @@ class Page:
         return self.page > 1
 
 
-def held_seats():  # type: ignore[no-untyped-def]
+def held_seats():
     """Correlated SQL counting the live bookings of the outer slot."""
     return (select(func.count()).select_from(LunchBooking)
             .where(LunchBooking.slot_id == LunchSlot.id,
@@ -140,7 +140,7 @@ def held_seats():  # type: ignore[no-untyped-def]
             .correlate(LunchSlot).scalar_subquery())
 
 
-def _booked_scientists(intern_id: int):  # type: ignore[no-untyped-def]
+def _booked_scientists(intern_id: int):
     return (select(LunchSlot.scientist_id).join(LunchBooking.slot)
             .where(LunchBooking.intern_id == intern_id,
                    LunchBooking.status == BookingStatus.BOOKED))
@@ -220,7 +220,7 @@ def met_count(intern_id: int, now: datetime | None = None) -> int:
     ) or 0
 
 
-def _bookings():  # type: ignore[no-untyped-def]
+def _bookings():
     return (select(LunchBooking).join(LunchBooking.slot)
             .options(joinedload(LunchBooking.intern),
                      joinedload(LunchBooking.slot).joinedload(LunchSlot.scientist)))

@@ -51,7 +51,7 @@ class WindowForm(_SlotFields):
     slot_minutes = IntegerField("Minutes each", default=30,
                                 validators=[InputRequired(), NumberRange(10, 240)])
 
-    def __init__(self, *args, cohorts=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, cohorts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = time_zone_choices()
         self.cohort_id.choices = [("", "No cohort")] + [(c.id, c.name) for c in cohorts]
@@ -64,7 +64,7 @@ class SlotForm(_SlotFields):
                            validators=[InputRequired(), NumberRange(10, 240)])
     time_zone = SelectField("Time zone", validators=[DataRequired()])
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = time_zone_choices()
 

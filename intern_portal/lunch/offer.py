@@ -55,7 +55,7 @@ def live_bookings(slot_id: int) -> int:
     ) or 0
 
 
-def _is_live_booked():  # type: ignore[no-untyped-def]
+def _is_live_booked():
     return exists().where(LunchBooking.slot_id == LunchSlot.id,
                           LunchBooking.status != BookingStatus.CANCELLED)
 
@@ -238,7 +238,7 @@ def withdraw_slot(slot: LunchSlot, actor: User) -> None:
     finish(kind=OfferError)
 
 
-def _withdraw_unbooked(query) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _withdraw_unbooked(query) -> tuple[int, int]:
     """Withdraw the matched open slots nobody booked; count withdrawn and kept (booked)."""
     slots = list(db.session.scalars(query.where(LunchSlot.status == SlotStatus.OPEN)))
     booked = set(db.session.scalars(

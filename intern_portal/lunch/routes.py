@@ -30,7 +30,7 @@ from .settings import LunchRules, SettingsError, rules, save_rules
 bp = Blueprint("lunch", __name__)
 
 
-def _me():  # type: ignore[no-untyped-def]
+def _me():
     return current_user._get_current_object()
 
 
@@ -45,7 +45,7 @@ def lunch_met_summary() -> tuple[int, int]:
 
 
 @bp.app_template_filter("local_in")
-def local_in(value, zone: str) -> str:  # type: ignore[no-untyped-def]
+def local_in(value, zone: str) -> str:
     """A UTC datetime on the wall clock of a given zone (the scientist's, say)."""
     return format_local(value, zone)
 
@@ -95,7 +95,7 @@ def book(slot_id: int):
     return redirect(url_for("lunch.index"))
 
 
-def _booking_or_404(booking_id: int):  # type: ignore[no-untyped-def]
+def _booking_or_404(booking_id: int):
     booking = service.get_booking(booking_id)
     if booking is None:
         abort(404)

@@ -59,7 +59,7 @@ def _host_cap(scientist_id: int) -> int | None:
     )
 
 
-def _live_count(*where) -> int:  # type: ignore[no-untyped-def]
+def _live_count(*where) -> int:
     return db.session.scalar(
         select(func.count()).select_from(LunchBooking).join(LunchBooking.slot)
         .where(LunchBooking.status != BookingStatus.CANCELLED, *where)

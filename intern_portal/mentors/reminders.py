@@ -36,7 +36,7 @@ def last_digest_time(now: datetime, t: ReminderTimings, zone: str) -> datetime:
     return due if due <= now else at_local(day - timedelta(days=7), t.digest_hour, zone)
 
 
-def _mentored():  # type: ignore[no-untyped-def]
+def _mentored():
     """Current assignments of mentors who take the digest, on live internships."""
     return (
         select(MentorAssignment.internship_id)

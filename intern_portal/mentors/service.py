@@ -44,8 +44,8 @@ def check_may_manage(actor: User, internship: Internship) -> None:
 
 def history(internship: Internship) -> list[MentorAssignment]:
     """Ended assignments, latest first."""
-    ended = [a for a in internship.assignments if a.ended_at is not None]
-    return sorted(ended, key=lambda a: a.ended_at, reverse=True)  # type: ignore[arg-type,return-value]
+    ended = [(a.ended_at, a.id, a) for a in internship.assignments if a.ended_at is not None]
+    return [a for _, _, a in sorted(ended, key=lambda row: (row[0], row[1]), reverse=True)]
 
 
 def mentor_loads(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -305,7 +306,7 @@ def propose(internships: list[Internship], options: int = 8,
     for r, internship in enumerate(internships):
         scores = np.where(pool.spare > 0, fit.total[r], FORBIDDEN)
         count = min(options, scores.size)
-        best = np.argsort(-scores, kind="stable")[:count] if count else []
+        best: Any = np.argsort(-scores, kind="stable")[:count] if count else []
         cols = [int(c) for c in best if scores[c] > FORBIDDEN / 2]
         pick = chosen[r]
         if pick is not None and pick not in cols:

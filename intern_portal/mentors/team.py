@@ -6,10 +6,11 @@ in five queries, whatever its size.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -85,7 +86,7 @@ class TeamPage:
         return sorted({r.cohort for r in self.rows}, key=lambda c: c.start_date)
 
 
-def plan_states(internship_ids: object) -> dict[int, str]:
+def plan_states(internship_ids: Iterable[int] | Select[tuple[int]]) -> dict[int, str]:
     """Each internship's launch-plan state: drafted, delivered, acknowledged, or changed since
     it was acknowledged (one query)."""
     rows = db.session.execute(

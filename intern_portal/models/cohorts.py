@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .org import Org, Team
 from .types import UTCDateTime, check, enum_type, fk, utcnow
 
@@ -20,7 +20,7 @@ class Term(enum.StrEnum):
     WINTER = "winter"
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +54,7 @@ class EventKind(enum.StrEnum):
     NETWORKING = "networking"
 
 
-class CohortEvent(db.Model):
+class CohortEvent(Model):
     """An event on a cohort's calendar; audience narrows to an org or a team when set."""
 
     __tablename__ = "cohort_events"

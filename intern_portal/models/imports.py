@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, check, enum_type, fk, utcnow
 from .users import User
 
@@ -31,7 +31,7 @@ class ImportStatus(enum.StrEnum):
         return self in (ImportStatus.DONE, ImportStatus.FAILED)
 
 
-class ImportJob(db.Model):
+class ImportJob(Model):
     """One uploaded CSV: its progress, its outcome, and the errors found in it."""
 
     __tablename__ = "import_jobs"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .cohorts import Cohort
 from .org import FocusArea, Team
 from .types import UTCDateTime, check, enum_type, fk, utcnow
@@ -41,7 +41,7 @@ class InternshipStatus(enum.StrEnum):
 CURRENT_STATUSES = (InternshipStatus.OFFERED, InternshipStatus.ACTIVE)
 
 
-class Internship(db.Model):
+class Internship(Model):
     """One intern in one cohort on one team under one manager."""
 
     __tablename__ = "internships"
@@ -96,7 +96,7 @@ class Internship(db.Model):
         return next((a for a in self.assignments if a.is_primary and a.ended_at is None), None)
 
 
-class Project(db.Model):
+class Project(Model):
     """The work of one internship; outcomes and the launch plan hang off it."""
 
     __tablename__ = "projects"
@@ -112,7 +112,7 @@ class Project(db.Model):
     focus_area: Mapped[FocusArea | None] = relationship()
 
 
-class MentorProfile(db.Model):
+class MentorProfile(Model):
     """What a mentor or scientist offers: expertise, capacity and a lunch-date cap."""
 
     __tablename__ = "mentor_profiles"
@@ -133,7 +133,7 @@ class MentorProfile(db.Model):
     )
 
 
-class MentorAssignment(db.Model):
+class MentorAssignment(Model):
     """A mentor on an internship; ended, never deleted, so the history stays."""
 
     __tablename__ = "mentor_assignments"

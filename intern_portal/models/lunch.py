@@ -8,13 +8,13 @@ from datetime import date, datetime, time
 from sqlalchemy import Date, Index, Integer, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .cohorts import Cohort
 from .types import UTCDateTime, check, enum_type, fk, utcnow
 from .users import User
 
 
-class LunchWindow(db.Model):
+class LunchWindow(Model):
     """A weekly window in the scientist's own time zone, cut into slots."""
 
     __tablename__ = "lunch_windows"
@@ -46,7 +46,7 @@ class LunchWindow(db.Model):
     )
 
 
-class LunchBlackout(db.Model):
+class LunchBlackout(Model):
     """A date on which a scientist hosts no lunch dates."""
 
     __tablename__ = "lunch_blackouts"
@@ -63,7 +63,7 @@ class SlotStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class LunchSlot(db.Model):
+class LunchSlot(Model):
     __tablename__ = "lunch_slots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +97,7 @@ class BookingStatus(enum.StrEnum):
     NO_SHOW = "no_show"
 
 
-class LunchBooking(db.Model):
+class LunchBooking(Model):
     """An intern's seat at a slot; a seat holds one live booking, enforced by the database."""
 
     __tablename__ = "lunch_bookings"

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, check, fk, utcnow
 from .users import User
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A message owed to someone; the unique dedupe key makes enqueueing idempotent."""
 
     __tablename__ = "outbox_messages"
@@ -45,7 +45,7 @@ class OutboxMessage(db.Model):
     )
 
 
-class ProgramSetting(db.Model):
+class ProgramSetting(Model):
     """A program-wide setting (weekly lunch cap, reminder timings, …) as a JSON value."""
 
     __tablename__ = "program_settings"
@@ -56,7 +56,7 @@ class ProgramSetting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CalendarItemState(db.Model):
+class CalendarItemState(Model):
     """The last seen version of one calendar item, so its SEQUENCE rises on every change."""
 
     __tablename__ = "calendar_item_states"

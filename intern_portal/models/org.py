@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, check, fk, utcnow
 from .users import User
 
 
-class Org(db.Model):
+class Org(Model):
     __tablename__ = "orgs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,7 +22,7 @@ class Org(db.Model):
     teams: Mapped[list[Team]] = relationship(back_populates="org", order_by="Team.name")
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class Team(db.Model):
     __table_args__ = (UniqueConstraint("org_id", "name"),)
 
 
-class FocusArea(db.Model):
+class FocusArea(Model):
     """A technical gap ("big bet") a team wants closed in a year; projects belong to one."""
 
     __tablename__ = "focus_areas"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .internships import Project
 from .types import UTCDateTime, check, enum_type, fk, utcnow
 from .users import User
@@ -77,7 +77,7 @@ def _status_matches_kind() -> str:
     return " OR ".join(clauses)
 
 
-class Outcome(db.Model):
+class Outcome(Model):
     """What a project produced; stays open long after the internship ends."""
 
     __tablename__ = "outcomes"
@@ -107,7 +107,7 @@ class Outcome(db.Model):
     __table_args__ = (check(_status_matches_kind(), "status_fits_kind"),)
 
 
-class OutcomeStep(db.Model):
+class OutcomeStep(Model):
     """One status an outcome reached and when (submitted on, accepted on, …)."""
 
     __tablename__ = "outcome_steps"
@@ -123,7 +123,7 @@ class OutcomeStep(db.Model):
     outcome: Mapped[Outcome] = relationship(back_populates="steps")
 
 
-class OutcomeAuthor(db.Model):
+class OutcomeAuthor(Model):
     """An author of a paper or tutorial: a person in the portal, or a name from outside."""
 
     __tablename__ = "outcome_authors"

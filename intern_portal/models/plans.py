@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .internships import Internship
 from .org import FocusArea, Team
 from .types import UTCDateTime, check, enum_type, fk, utcnow
@@ -25,7 +25,7 @@ class VenueTier(enum.StrEnum):
 GOAL_REQUIRED = "goal_paper OR goal_production"
 
 
-class PlanTemplate(db.Model):
+class PlanTemplate(Model):
     __tablename__ = "plan_templates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +47,7 @@ class PlanTemplate(db.Model):
     __table_args__ = (UniqueConstraint("team_id", "name"), check(GOAL_REQUIRED, "has_goal"))
 
 
-class TemplateMilestone(db.Model):
+class TemplateMilestone(Model):
     __tablename__ = "template_milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +61,7 @@ class TemplateMilestone(db.Model):
     __table_args__ = (check("week >= 1 AND week <= 52", "week_range"),)
 
 
-class LaunchPlan(db.Model):
+class LaunchPlan(Model):
     """The plan an intern is handed on day one; one per internship."""
 
     __tablename__ = "launch_plans"
@@ -113,7 +113,7 @@ class LaunchPlan(db.Model):
         return self.acknowledged_version is not None and self.acknowledged_version < self.version
 
 
-class PlanMilestone(db.Model):
+class PlanMilestone(Model):
     __tablename__ = "plan_milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,7 +132,7 @@ class PlanMilestone(db.Model):
     __table_args__ = (check("week >= 1 AND week <= 52", "week_range"),)
 
 
-class PlanVersion(db.Model):
+class PlanVersion(Model):
     """A snapshot of a plan as it stood at one version, for the diff between versions."""
 
     __tablename__ = "plan_versions"

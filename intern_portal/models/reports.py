@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, check, utcnow
 
 FLAGS = ("has_project", "top_tier", "production", "both_goals", "plan_day_one", "return_intern",
@@ -23,7 +23,7 @@ COUNTS = ("papers_published", "papers_top_tier", "papers_internal", "papers_in_r
           "tutorials", "patents", "open_source", "lunch_dates", "scientists_met")
 
 
-class ReportFacts(db.Model):
+class ReportFacts(Model):
     """One internship's report figures; lunch counts hold for slots ended by `refreshed_at`."""
 
     __tablename__ = "report_facts"
@@ -66,7 +66,7 @@ class ReportFacts(db.Model):
     )
 
 
-class ReportMentor(db.Model):
+class ReportMentor(Model):
     """Who mentored an internship (current or past), with its slice columns copied."""
 
     __tablename__ = "report_mentors"

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, check, enum_type, fk, utcnow
 
 
@@ -25,7 +25,7 @@ class Role(enum.StrEnum):
         return {"program_lead": "Program lead"}.get(self.value, self.value.capitalize())
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +73,7 @@ class UserRole(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
 
-class SignInFailure(db.Model):
+class SignInFailure(Model):
     """One failed sign-in; recent rows for an email or address throttle further tries."""
 
     __tablename__ = "sign_in_failures"
@@ -84,7 +84,7 @@ class SignInFailure(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +98,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A person's secret calendar-feed token, stored hashed; revoking it ends the URL."""
 
     __tablename__ = "calendar_feeds"

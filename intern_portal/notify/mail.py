@@ -6,6 +6,7 @@ import hashlib
 import re
 import smtplib
 import sys
+from collections.abc import Callable
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -151,5 +152,6 @@ class ConsoleTransport:
 
 def transport_for(config: dict[str, Any]) -> Transport:
     """The transport MAIL_TRANSPORT names."""
-    kinds = {"smtp": SmtpTransport, "file": FileTransport, "console": ConsoleTransport}
+    kinds: dict[str, Callable[[dict[str, Any]], Transport]] = {
+        "smtp": SmtpTransport, "file": FileTransport, "console": ConsoleTransport}
     return kinds[config["MAIL_TRANSPORT"]](config)

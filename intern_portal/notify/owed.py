@@ -21,10 +21,19 @@ Owed = dict[str, Any]
 
 
 class Addressee(Protocol):
-    id: int
-    name: str
-    email: str
-    time_zone: str
+    """Who a message is owed to: a User, or a Recipient read as plain columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def time_zone(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

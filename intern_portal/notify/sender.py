@@ -46,7 +46,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
-def _claimable(now: datetime, stale_before: datetime):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime, stale_before: datetime):
     return (
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.failed_at.is_(None),
@@ -180,8 +180,8 @@ def _send_batch(ids: list[int], worker: str, config: dict, report: SendReport,
         except (ValueError, TypeError, LookupError) as error:
             broken.append((m.id, m.attempts, f"Can't build the email: {error}"))
     db.session.commit()
-    for message_id, attempts, error in broken:  # a malformed row must not block the queue
-        _finish(message_id, worker, attempts=attempts + 1, last_error=error, failed_at=clock())
+    for message_id, attempts, problem in broken:  # a malformed row must not block the queue
+        _finish(message_id, worker, attempts=attempts + 1, last_error=problem, failed_at=clock())
         report.failed += 1
     renew_every = timedelta(seconds=config["OUTBOX_CLAIM_TIMEOUT"] / 3)
     renewed_at, mine = clock(), set(ids)

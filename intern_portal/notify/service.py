@@ -19,7 +19,7 @@ class OutboxError(Refusal):
     """A change to an outbox message was refused."""
 
 
-def _state_filter(state: str):  # type: ignore[no-untyped-def]
+def _state_filter(state: str):
     if state == "sent":
         return OutboxMessage.sent_at.is_not(None)
     if state == "failed":

@@ -182,11 +182,12 @@ def _apply_focus_areas(team: Team, names: list[str]) -> None:
         by_lower[area.name.lower()] = area
     kept: set[int] = set()
     for name in names:
-        area = exact.get(name) or by_lower.get(name.lower())
-        if area is None:
+        found = exact.get(name) or by_lower.get(name.lower())
+        if found is None:
             area = FocusArea(name=name, active=True)
             team.focus_areas.append(area)
         else:
+            area = found
             area.active, area.name = True, name  # a change of case renames in place
         kept.add(id(area))
     dropped = [a for a in team.focus_areas if id(a) not in kept and a.active]

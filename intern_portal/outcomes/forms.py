@@ -63,8 +63,8 @@ class StatusForm(FlaskForm):
         self.status.choices = _statuses(statuses)
 
 
-def _optional_int(value: object) -> int | None:
-    return None if value in (None, "", "None") else int(value)  # type: ignore[arg-type]
+def _optional_int(value: str | int | None) -> int | None:
+    return None if value in (None, "", "None") else int(value)
 
 
 class PreviousInternshipForm(FlaskForm):

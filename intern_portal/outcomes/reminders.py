@@ -24,7 +24,7 @@ def _pending_outcomes(project_ids: list[int]) -> set[int]:
     rows = db.session.execute(
         select(Outcome.project_id, Outcome.kind, Outcome.status)
         .where(Outcome.project_id.in_(project_ids))
-    ) if project_ids else []
+    ).tuples().all() if project_ids else []
     for project_id, kind, status in rows:
         seen.add(project_id)
         if not is_final(kind, status):

@@ -60,12 +60,12 @@ def _scoped(query: Select, manager: User | None, cohort_id: int | None) -> Selec
     return query
 
 
-def _people():  # type: ignore[no-untyped-def]
+def _people():
     return (contains_eager(Internship.intern).lazyload(User.roles),
             joinedload(Internship.team).joinedload(Team.org))
 
 
-def _joined_people():  # type: ignore[no-untyped-def]
+def _joined_people():
     return (joinedload(Internship.intern).lazyload(User.roles),
             joinedload(Internship.team).joinedload(Team.org))
 

@@ -75,8 +75,11 @@ def acknowledgement_reminders(now: datetime, t: ReminderTimings) -> list[Owed]:
     for plan in plans:
         intern, manager = plan.internship.intern, plan.internship.manager
         link = ("Read the launch plan", external_url("plans.detail", plan_id=plan.id))
+        delivered = plan.delivered_at
+        if delivered is None:  # the query asks for delivered plans only
+            continue
         for person in (intern, manager):
-            day = to_local(plan.delivered_at, person.time_zone).date()
+            day = to_local(delivered, person.time_zone).date()
             due = at_local(day + timedelta(days=t.plan_ack_days), t.send_hour, person.time_zone)
             if not due <= now < due + timedelta(days=7):
                 continue

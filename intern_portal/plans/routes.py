@@ -20,7 +20,7 @@ EDITORS = (Role.MANAGER, Role.PROGRAM_LEAD, Role.ADMIN)
 READERS = (Role.INTERN, Role.MENTOR, *EDITORS)
 
 
-def _me():  # type: ignore[no-untyped-def]
+def _me():
     return current_user._get_current_object()
 
 
@@ -29,7 +29,7 @@ def _goals(form: PlanForm | TemplateForm) -> service.Goals:
                          form.venue_tier.data, bool(form.goal_production.data))
 
 
-def _plan_or_404(plan_id: int):  # type: ignore[no-untyped-def]
+def _plan_or_404(plan_id: int):
     plan = service.load_plan(plan_id)
     if plan is None:
         abort(404)
@@ -75,7 +75,7 @@ def _template_form(team: Team, template: PlanTemplate | None) -> TemplateForm:
     return form
 
 
-def _save_template(team: Team, template: PlanTemplate | None):  # type: ignore[no-untyped-def]
+def _save_template(team: Team, template: PlanTemplate | None):
     service.require_team(_me(), team)
     form = _template_form(team, template)
     if form.validate_on_submit():
@@ -131,7 +131,7 @@ def create(internship_id: int):
     return render_form("plans/new.html", form, internship=internship, templates=templates)
 
 
-def _detail_context(plan, done_form=None):  # type: ignore[no-untyped-def]
+def _detail_context(plan, done_form=None):
     internship = plan.internship
     return {
         "plan": plan, "internship": internship,

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import (
     Select,
+    Table,
     and_,
     case,
     distinct,
@@ -35,7 +36,7 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..kernel import for_change
@@ -57,6 +58,9 @@ from ..models import (
 )
 from ..models.types import UTCDateTime
 from .sql import local_midnight, utc_day
+
+# The app's scoped session or a plain one (the session hooks get plain ones).
+AnySession = Session | scoped_session[Any]
 
 PRODUCTION_REACHED = (OutcomeStatus.TOWARD_PRODUCTION, OutcomeStatus.IN_PRODUCTION)
 IN_REVIEW = (OutcomeStatus.SUBMITTED, OutcomeStatus.ACCEPTED)
@@ -159,12 +163,12 @@ def facts_select(targets: Select[Any] | None, now: datetime) -> Select[Any]:
     `targets` is a SELECT of internship ids, or None for every internship; withdrawn
     internships have none.
     """
-    flags = select(*outcome_columns()).group_by(Outcome.project_id)
+    per_project = select(*outcome_columns()).group_by(Outcome.project_id)
     if targets is not None:
-        flags = flags.where(
+        per_project = per_project.where(
             Outcome.project_id.in_(select(Project.id).where(Project.internship_id.in_(targets)))
         )
-    flags = flags.subquery("flags")
+    flags = per_project.subquery("flags")
     lunch = lunch_per_internship(targets, now)
 
     def count(column: Any) -> Any:
@@ -254,7 +258,7 @@ class Pending:
         return found
 
 
-def refresh(session: Session, pending: Pending | None = None, *,
+def refresh(session: AnySession, pending: Pending | None = None, *,
             now: datetime | None = None) -> int:
     """Recompute the facts of the internships `pending` leads to (None: every internship).
 
@@ -270,6 +274,7 @@ def refresh(session: Session, pending: Pending | None = None, *,
         targets = targets.where(or_(*pending.conditions()))
     ids = list(session.scalars(for_change(targets, session=session)))
     facts_table, mentors_table = ReportFacts.__table__, ReportMentor.__table__
+    assert isinstance(facts_table, Table) and isinstance(mentors_table, Table)
     if wholesale:
         session.execute(facts_table.delete())
         session.execute(mentors_table.delete())
@@ -288,14 +293,14 @@ def refresh(session: Session, pending: Pending | None = None, *,
     return len(ids)
 
 
-def refresh_due(session: Session, now: datetime | None = None, limit: int = 5_000) -> int:
+def refresh_due(session: AnySession, now: datetime | None = None, limit: int = 5_000) -> int:
     """Bring up to `limit` rows up to date: lunch dates ended since, internships without a row."""
     now = now or utcnow()
     ids = set(session.scalars(union(stale_lunch_ids(now), without_facts()).limit(limit)))
     return refresh(session, Pending(internships=ids), now=now) if ids else 0
 
 
-def pending(session: Session) -> Pending:
+def pending(session: AnySession) -> Pending:
     """What this transaction will refresh at commit; bulk writes add to it themselves."""
     found: Pending = session.info.setdefault(PENDING, Pending())
     return found
@@ -377,7 +382,7 @@ def stale_lunch_ids(now: datetime) -> Select[Any]:
     return select(ReportFacts.internship_id).where(ReportFacts.lunch_next_end <= now)
 
 
-def mismatches(session: Session, now: datetime | None = None) -> dict[int, str]:
+def mismatches(session: AnySession, now: datetime | None = None) -> dict[int, str]:
     """Internships whose stored facts differ from a fresh computation, with what differs.
 
     Lunch counts are compared only for rows that are up to date at `now`; rows that are behind

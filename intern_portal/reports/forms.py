@@ -15,10 +15,10 @@ from ..models import Cohort, FocusArea, Org, Team
 from .service import Scope, Slice
 
 
-def _optional_int(value: object) -> int | None:
+def _optional_int(value: str | int | None) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    return int(value)
 
 
 class _QuickSelect(Select):

@@ -289,8 +289,8 @@ def _mentor_figures(slice_: Slice, scope: Scope) -> list[tuple[str, int, int]]:
     which sorts.
     """
     m = ReportMentor
-    pairs = facts_query(slice_, scope, m, m.mentor_id, m.internship_id, m.cohort_id, m.team_id)
-    pairs = pairs.cte("pairs")
+    pairs = facts_query(slice_, scope, m, m.mentor_id, m.internship_id, m.cohort_id,
+                        m.team_id).cte("pairs")
     by_year = (
         select(Cohort.year.label("key"), pairs.c.mentor_id)
         .join(Cohort, Cohort.id == pairs.c.cohort_id)
