@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Response, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .config import load_config, validate
 from .extensions import bootstrap, csrf, db, login_manager, migrate
@@ -59,7 +60,9 @@ def _init_extensions(app: Flask) -> None:
     from . import (
         db_events,  # noqa: F401  (SQLite pragmas)
         models,
+        views,
     )
+    from .auth import sessions
     from .reports import facts
 
     db.init_app(app)
@@ -80,11 +83,16 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    @login_manager.unauthorized_handler
+    def sign_in_first() -> WerkzeugResponse:
+        # A form sent after the session ended: back to the page it came from once signed in
+        # (its URL may be POST-only), with a word that nothing was done.
+        return views.sign_in_to_continue()
+
     @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        if not user_id.isdigit():
-            return None
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_secret: str) -> models.User | None:
+        # The cookies carry the session's secret: an ended session signs its browser out.
+        return sessions.load(session_secret)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,7 +117,12 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "PASSWORD_HASH_METHOD": "scrypt",
         "SIGN_IN_MAX_FAILURES": _int("SIGN_IN_MAX_FAILURES", 5, 1),
         "SIGN_IN_WINDOW_MINUTES": _int("SIGN_IN_WINDOW_MINUTES", 15, 1),
-        "WTF_CSRF_TIME_LIMIT": None,
+        # A form's token lives with its session (each sign-in and sign-out starts a new one),
+        # and at most a working day.
+        "WTF_CSRF_TIME_LIMIT": _int("CSRF_TOKEN_HOURS", 12, 1) * 3600,
+        "REMEMBER_DAYS": _int("REMEMBER_DAYS", 30, 1),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("REMEMBER_DAYS", 30, 1)),
+        "SESSION_IDLE_HOURS": _int("SESSION_IDLE_HOURS", 12, 1),
     }
 
 

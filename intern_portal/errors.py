@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .authz import RoleRequired
+from .authz import PUBLIC, RoleRequired
 from .extensions import db
 from .kernel import Refusal
+from .views import sign_in_to_continue
 
 
 def _wants_json() -> bool:
@@ -21,6 +23,9 @@ def register_error_handlers(app: Flask) -> None:
         message = "The form had expired or was sent from another page. Please try again."
         if _wants_json():
             return jsonify(error="csrf", message=error.description), 400
+        view = app.view_functions.get(request.endpoint or "")
+        if not current_user.is_authenticated and getattr(view, "access", PUBLIC) != PUBLIC:
+            return sign_in_to_continue()  # the session ended while the page was open
         return render_template("errors/error.html", code=400, title="Form expired",
                                message=message), 400
 

@@ -46,6 +46,8 @@ def _base_config(url: str) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing keeps the suite quick
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        # Tests travel in time by weeks within one sign-in; test_sessions.py checks expiry.
+        "SESSION_IDLE_HOURS": 24 * 365,
     }
 
 

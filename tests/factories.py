@@ -37,6 +37,7 @@ from intern_portal.models import (
     Term,
     User,
     UserRole,
+    UserSession,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -173,13 +174,15 @@ def domain_rows(internship_: Internship, scientist: User, lead: User) -> dict[st
     message = OutboxMessage(dedupe_key=f"test:{next(_seq)}", kind="test",
                             recipient_id=internship_.intern_id, to_email=internship_.intern.email,
                             subject="Hello", body_text="Hello", due_at=start)
-    rows = [template, plan, milestone, window, slot, booking, outcome, event, message]
+    session = UserSession(user_id=lead.id, token_hash=f"{next(_seq):064d}", expires_at=start)
+    rows = [template, plan, milestone, window, slot, booking, outcome, event, message, session]
     db.session.add_all(rows)
     db.session.commit()
     return {
         "template_id": template.id, "plan_id": plan.id, "milestone_id": milestone.id,
         "window_id": window.id, "slot_id": slot.id, "booking_id": booking.id,
         "outcome_id": outcome.id, "event_id": event.id, "message_id": message.id,
+        "session_id": session.id,
     }
 
 

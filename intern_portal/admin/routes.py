@@ -1,6 +1,6 @@
 """People, orgs, teams and the audit log, for admins and program leads."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..authz import STAFF, allow
@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import Org, Role, Team, User
 from ..org import service as org_service
 from ..users import service as people
-from ..views import refuse, render_form
+from ..views import EmptyForm, refuse, render_form
 from . import service
 from .forms import (
     AuditFilterForm,
@@ -83,7 +83,19 @@ def edit_user(user_id: int):
         else:
             flash(f"Changes to {person.name} are saved.", "success")
             return redirect(url_for("admin.users"))
-    return render_form("admin/user_form.html", form, person=person)
+    return render_form("admin/user_form.html", form, person=person, sign_out_form=EmptyForm())
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@allow(*STAFF)
+def sign_out_user(user_id: int):
+    person = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ended = people.sign_out_everywhere(current_user, person)
+    flash(f"{person.name} is signed out everywhere ({ended} "
+          f"session{'s' if ended != 1 else ''} ended).", "success")
+    return redirect(url_for("admin.edit_user", user_id=person.id))
 
 
 @bp.route("/orgs")

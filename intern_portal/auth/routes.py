@@ -2,12 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..authz import PUBLIC, SIGNED_IN, allow
-from ..views import EmptyForm, render_form
-from . import service
+from ..views import LOST_ACTION, EmptyForm, render_form
+from . import service, sessions
 from .forms import PasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -36,19 +36,66 @@ def login():
         except service.SignInError as error:
             form.password.errors.append(str(error))
         else:
+            _fresh_session()
+            service.sign_in(user, remember=form.remember.data,
+                            user_agent=request.user_agent.string,
+                            remote_addr=request.remote_addr or "")
             login_user(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.name}.", "success")
+            if request.args.get("lost"):
+                flash(LOST_ACTION, "warning")
+            else:
+                flash(f"Welcome back, {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
-    return render_form("auth/login.html", form)
+    return render_form("auth/login.html", form,
+                       lost=LOST_ACTION if request.args.get("lost") else None)
 
 
 @bp.route("/logout", methods=["POST"])
 @allow(SIGNED_IN)
 def logout():
     if EmptyForm().validate_on_submit():
+        service.sign_out(current_user._get_current_object())
         logout_user()
+        _fresh_session()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def _fresh_session() -> None:
+    """Start the cookie session afresh: the next form gets a new CSRF token."""
+    session.clear()
+
+
+@bp.route("/sessions")
+@allow(SIGNED_IN)
+def sessions_page():
+    me = current_user._get_current_object()
+    return render_template("auth/sessions.html", sessions=sessions.live_sessions(me.id),
+                           current_id=me.session_id, form=EmptyForm())
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@allow(SIGNED_IN)
+def end_session(session_id: int):
+    me = current_user._get_current_object()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if session_id == me.session_id:
+        return logout()
+    if service.end_session(me, session_id):
+        flash("That session is signed out.", "success")
+    return redirect(url_for("auth.sessions_page"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@allow(SIGNED_IN)
+def end_other_sessions():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ended = service.end_other_sessions(current_user._get_current_object())
+    flash(f"Signed out {ended} other session{'s' if ended != 1 else ''}." if ended
+          else "You had no other sessions.", "success")
+    return redirect(url_for("auth.sessions_page"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

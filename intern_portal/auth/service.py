@@ -12,6 +12,7 @@ from .. import audit
 from ..extensions import db
 from ..kernel import finish
 from ..models import SignInFailure, User, utcnow
+from . import sessions
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the email is unknown, so a miss costs as long as a wrong password.
@@ -98,5 +99,40 @@ def change_password(user: User, current: str, new: str) -> None:
     if problem:
         raise SignInError(problem)
     user.password_hash = hash_password(new)
-    audit.record(user.id, "password_change", user, f"{user.email} changed their password")
+    ended = sessions.end_all(user.id, keep=user.session_id)
+    audit.record(user.id, "password_change", user, f"{user.email} changed their password",
+                 after={"other_sessions_ended": ended})
     finish()
+
+
+def sign_in(user: User, *, remember: bool, user_agent: str, remote_addr: str) -> None:
+    """Open a session row for a person who just proved who they are; commit."""
+    sessions.start(user, remember=remember, method="password", user_agent=user_agent,
+                   remote_addr=remote_addr)
+    finish()
+
+
+def sign_out(user: User) -> None:
+    """End the session the person is using; commit."""
+    if user.session_id is not None:
+        sessions.end(user.session_id, user.id)
+    finish()
+
+
+def end_session(user: User, session_id: int) -> bool:
+    """End one of the person's own sessions (from their sessions page); commit."""
+    ended = sessions.end(session_id, user.id)
+    if ended:
+        audit.record(user.id, "sign_out", user, f"{user.email} ended one of their sessions")
+    finish()
+    return ended
+
+
+def end_other_sessions(user: User) -> int:
+    """End every session of the person but the one in use; commit; how many ended."""
+    ended = sessions.end_all(user.id, keep=user.session_id)
+    if ended:
+        audit.record(user.id, "sign_out", user,
+                     f"{user.email} signed out {ended} other session{'s' if ended != 1 else ''}")
+    finish()
+    return ended

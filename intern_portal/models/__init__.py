@@ -1,5 +1,6 @@
 """Every model, imported so that metadata (and Alembic) sees each table."""
 
+from .accounts import UserSession
 from .audit import AuditEntry
 from .cohorts import Cohort, CohortEvent, EventKind, Term
 from .imports import ImportJob, ImportKind, ImportStatus
@@ -39,5 +40,5 @@ __all__ = [
     "ProgramSetting", "Project", "ReportFacts", "ReportMentor", "Role", "SignInFailure",
     "SlotStatus", "Team",
     "TemplateMilestone", "Term", "User", "UserRole", "VenueTier", "utcnow",
-    "ImportJob", "ImportKind", "ImportStatus",
+    "ImportJob", "ImportKind", "ImportStatus", "UserSession",
 ]

@@ -45,9 +45,18 @@ class User(UserMixin, Model):
     # Emails are stored lower-cased, so the unique key also refuses a differently-cased twin.
     __table_args__ = (check("email = lower(email)", "email_lower"),)
 
+    # Not columns: the signed-in browser's session (see auth/sessions.py), set when loaded.
+    __allow_unmapped__ = True  # lets the two plain attributes below stay unmapped
+    session_token: str | None = None
+    session_id: int | None = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sign-in for inactive users
         return self.active
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookies: the session's secret, never the user id."""
+        return self.session_token
 
     @property
     def role_set(self) -> frozenset[Role]:

@@ -8,11 +8,14 @@ from contextlib import AbstractContextManager
 from sqlalchemy import select
 
 from .. import audit
+from ..auth import sessions
 from ..auth.service import hash_password, normalize_email, password_problem
-from ..authz import require
+from ..authz import STAFF, require
 from ..extensions import db
-from ..kernel import Refusal, refusing
-from ..models import Role, User, UserRole
+from ..kernel import Refusal, finish, refusing
+from ..links import external_url
+from ..models import Role, User, UserRole, utcnow
+from ..notify.owed import owe, owed
 from ..timeutil import is_time_zone
 
 USER_FIELDS = ("email", "name", "time_zone", "active", "roles")
@@ -122,6 +125,11 @@ def update_user(
     if actor is not None and actor.id == user.id and Role.ADMIN in user.role_set - roles:
         raise UserError("You can't remove your own admin role.", "roles")
     if new_password:
+        # A lead who could reset another staff account could sign in as its owner.
+        if (actor is not None and actor.id != user.id and user.has_role(*STAFF)
+                and not actor.has_role(Role.ADMIN)):
+            raise UserError("Only an admin can reset the password of an admin or a program "
+                            "lead.", "new_password")
         problem = password_problem(new_password, email)
         if problem:
             raise UserError(problem, "new_password")
@@ -131,13 +139,40 @@ def update_user(
     if new_password:
         user.password_hash = hash_password(new_password)
     old, new = audit.changed(before, _user_state(user))
+    if new_password or not active:
+        # Every session of a person whose password was reset, or who was disabled, ends now.
+        sessions.end_all(user.id)
     if new_password:
         new["password"] = "reset"
+        _tell_of_reset(actor, user)
     with _email_clash_refused():
         if new:
             audit.record(actor.id if actor else None, "update", user, f"Edited {email}", old, new)
         db.session.commit()
     return user
+
+
+def _tell_of_reset(actor: User | None, user: User) -> None:
+    """Email the person whose password someone else reset (in the caller's transaction)."""
+    now = utcnow()
+    by = actor.name if actor is not None else "A program admin"
+    owe([owed("password_reset", f"user:{user.id}:reset-by:{actor.id if actor else 0}", user,
+              now, "Your Intern Portal password was reset",
+              [f"{by} reset the password of your Intern Portal account, and every session of "
+               "yours was signed out.",
+               "If you did not expect this, ask them why, and change the password once you "
+               "are signed in."],
+              ("Sign in", external_url("auth.login")))])
+
+
+def sign_out_everywhere(actor: User, user: User) -> int:
+    """End every session of a person (an admin's action); commit; how many ended."""
+    check_may_edit(actor, user)
+    ended = sessions.end_all(user.id)
+    audit.record(actor.id, "sign_out", user,
+                 f"{actor.name} signed {user.email} out everywhere ({ended} sessions)")
+    finish()
+    return ended
 
 
 def update_profile(user: User, *, name: str, time_zone: str, digest_opt_out: bool) -> User:
