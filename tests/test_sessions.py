@@ -138,10 +138,12 @@ def test_the_sessions_page_lists_and_ends_other_sessions(app, client, auth):
     person = factories.user(Role.INTERN)
     laptop = app.test_client()
     laptop.post("/auth/login", data={"email": person.email, "password": TEST_PASSWORD},
-                headers={"User-Agent": "Laptop browser"})
+                headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) "
+                                       "AppleWebKit/537.36 (KHTML, like Gecko) "
+                                       "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"})
     auth.login_as(person)
     page = client.get("/auth/sessions").get_data(as_text=True)
-    assert "Laptop browser" in page and "This browser" in page
+    assert "Edge on Windows" in page and "This browser" in page
     assert client.post("/auth/sessions/end-others").status_code == 302
     assert not _signed_in(laptop) and _signed_in(client)
     assert _live(person) == 1

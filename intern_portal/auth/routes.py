@@ -71,7 +71,8 @@ def _fresh_session() -> None:
 def sessions_page():
     me = current_user._get_current_object()
     return render_template("auth/sessions.html", sessions=sessions.live_sessions(me.id),
-                           current_id=me.session_id, form=EmptyForm())
+                           current_id=me.session_id, form=EmptyForm(),
+                           device_label=sessions.device_label)
 
 
 @bp.route("/sessions/<int:session_id>/end", methods=["POST"])

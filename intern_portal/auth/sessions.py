@@ -99,3 +99,19 @@ def live_sessions(user_id: int) -> list[UserSession]:
                UserSession.expires_at > utcnow())
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
     ))
+
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari"))
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"))
+
+
+def device_label(user_agent: str) -> str:
+    """A browser's user-agent string as people say it: "Chrome on Windows"."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "A browser the portal doesn't recognise"
