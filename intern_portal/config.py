@@ -82,6 +82,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production.")
     if not secret:
         secret = _development_secret(instance_path)
+    remember_days = _int("REMEMBER_DAYS", 30, 1)
 
     return {
         "PORTAL_ENV": env,
@@ -120,8 +121,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         # A form's token lives with its session (each sign-in and sign-out starts a new one),
         # and at most a working day.
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TOKEN_HOURS", 12, 1) * 3600,
-        "REMEMBER_DAYS": _int("REMEMBER_DAYS", 30, 1),
-        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("REMEMBER_DAYS", 30, 1)),
+        "REMEMBER_DAYS": remember_days,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),
         "SESSION_IDLE_HOURS": _int("SESSION_IDLE_HOURS", 12, 1),
     }
 

@@ -106,7 +106,7 @@ JOBS: tuple[tuple[Callable[[datetime | None], int], int], ...] = (
 )
 
 
-def _in_context(app: Flask, job: Callable[[datetime | None], int],
+def run_in_context(app: Flask, job: Callable[[datetime | None], int],
                 now: datetime | None = None) -> int | None:
     """Run one job in its own app context; a failing job is logged and the others go on."""
     with app.app_context():
@@ -122,14 +122,14 @@ def _in_context(app: Flask, job: Callable[[datetime | None], int],
 
 def run_once(app: Flask, now: datetime | None = None) -> dict[str, int | None]:
     """Run every job once, in order; for cron, tests and a first look (None: the job failed)."""
-    return {job.__name__: _in_context(app, job, now) for job, _ in JOBS}
+    return {job.__name__: run_in_context(app, job, now) for job, _ in JOBS}
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """A blocking scheduler holding every job, each starting at once and then on its interval."""
     scheduler = BlockingScheduler(timezone="UTC")
     for job, seconds in JOBS:
-        scheduler.add_job(_in_context, IntervalTrigger(seconds=seconds), args=(app, job),
+        scheduler.add_job(run_in_context, IntervalTrigger(seconds=seconds), args=(app, job),
                           id=job.__name__, name=job.__doc__, max_instances=1, coalesce=True,
                           next_run_time=utcnow(), misfire_grace_time=seconds)
     return scheduler

@@ -8,6 +8,8 @@ on both databases.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
@@ -98,6 +100,20 @@ def for_change(query: Select[T], *, of: Any = None, shared: bool = False,
         return query.with_for_update(key_share=True, of=of)
     write_lock(session)
     return query
+
+
+def for_claim(query: Select[T]) -> Select[T]:
+    """The query, for claiming work rows: PostgreSQL skips rows another worker holds
+    (FOR UPDATE SKIP LOCKED); SQLite takes its write lock, one claimer at a time."""
+    if on_postgres():
+        return query.with_for_update(skip_locked=True)
+    write_lock()
+    return query
+
+
+def worker_name() -> str:
+    """Who holds a claim on a work row: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
 def lock_ids(column: InstrumentedAttribute[Any], ids: Iterable[Any]) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from intern_portal.jobs import _in_context
+from intern_portal.jobs import run_in_context
 
 
 class JobLoop:
@@ -22,7 +22,7 @@ class JobLoop:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            _in_context(self.app, self.job)
+            run_in_context(self.app, self.job)
             self._stop.wait(self.every)
 
     def __enter__(self) -> JobLoop:

@@ -38,14 +38,13 @@ def start(user: User, *, remember: bool, method: str, user_agent: str, remote_ad
     """Open a session row for a sign-in (the caller commits); return the cookie's secret."""
     now = now or utcnow()
     raw = secrets.token_urlsafe(32)
-    db.session.add(UserSession(
+    row = UserSession(
         user_id=user.id, token_hash=_hash(raw), method=method, remember=remember,
         user_agent=user_agent[:300], remote_addr=remote_addr[:64], created_at=now,
-        last_seen_at=now, expires_at=now + _lifetime(remember)))
-    db.session.flush()
-    user.session_token = raw
-    user.session_id = db.session.scalar(select(UserSession.id)
-                                        .where(UserSession.token_hash == _hash(raw)))
+        last_seen_at=now, expires_at=now + _lifetime(remember))
+    db.session.add(row)
+    db.session.flush()  # the row's id is the person's current session from now on
+    user.session_token, user.session_id = raw, row.id
     return raw
 
 

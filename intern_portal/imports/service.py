@@ -9,8 +9,6 @@ process loses no import. Any web process answers the progress poll from the row.
 
 from __future__ import annotations
 
-import os
-import socket
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,18 +19,13 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
-from ..kernel import lock, on_postgres, write_lock
+from ..kernel import for_claim, lock, worker_name
 from ..models import ImportJob, ImportKind, ImportStatus, User, utcnow
 from . import rows as checks
 from .write import write_interns, write_mentors
 
 MAX_ERRORS_KEPT = 1000
 UNCLAIMED_WARNING = timedelta(minutes=2)  # a queued job nobody picked up: is a worker running?
-
-
-def worker_name() -> str:
-    """Who holds a claim: host and process id."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
 def create_job(kind: ImportKind, filename: str, content: str, actor_id: int | None,
@@ -59,17 +52,13 @@ def _claim_timeout() -> timedelta:
 def claim_next(worker: str, now: datetime) -> int | None:
     """Claim the oldest unfinished job nobody holds (or whose holder went quiet); commit."""
     db.session.commit()
-    write_lock()
-    query = (
+    job_id = db.session.scalar(for_claim(
         select(ImportJob.id)
         .where(ImportJob.status.not_in([ImportStatus.DONE, ImportStatus.FAILED]),
                or_(ImportJob.claimed_at.is_(None), ImportJob.claimed_at < now - _claim_timeout()))
         .order_by(ImportJob.created_at, ImportJob.id)
         .limit(1)
-    )
-    if on_postgres():
-        query = query.with_for_update(skip_locked=True)
-    job_id = db.session.scalar(query)
+    ))
     if job_id is not None:
         # A job taken over from a worker that died starts again: nothing of it was written.
         db.session.execute(

@@ -18,6 +18,7 @@ from ..authz import STAFF, allow, is_staff
 from ..extensions import db
 from ..imports import export
 from ..imports import service as imports
+from ..kernel import worker_name
 from ..models import Cohort, ImportJob, ImportKind, MentorAssignment, Role
 from ..timeutil import local_now
 from ..views import refuse
@@ -184,7 +185,7 @@ def import_csv():
             form.file.errors.append("Save the file as CSV with UTF-8 encoding and upload it again.")
         else:
             # A small file is imported now; a larger one waits for a worker to claim it.
-            worker = imports.worker_name() if imports.runs_inline(content) else None
+            worker = worker_name() if imports.runs_inline(content) else None
             job = imports.create_job(ImportKind(form.kind.data), upload.filename or "upload.csv",
                                      content, current_user.id, claim_for=worker)
             if worker is not None:

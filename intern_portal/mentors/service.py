@@ -44,8 +44,8 @@ def check_may_manage(actor: User, internship: Internship) -> None:
 
 def history(internship: Internship) -> list[MentorAssignment]:
     """Ended assignments, latest first."""
-    ended = [(a.ended_at, a.id, a) for a in internship.assignments if a.ended_at is not None]
-    return [a for _, _, a in sorted(ended, key=lambda row: (row[0], row[1]), reverse=True)]
+    ended = [(a.ended_at, a) for a in internship.assignments if a.ended_at is not None]
+    return [a for _, a in sorted(ended, key=lambda row: row[0], reverse=True)]
 
 
 def mentor_loads(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:

@@ -9,8 +9,6 @@ marked sent in its own commit right after the server accepts it.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..kernel import for_claim, worker_name
 from ..models import OutboxMessage, utcnow
 from .mail import (
     PermanentFailure,
@@ -41,11 +40,6 @@ class SendReport:
     ids: list[int] = field(default_factory=list)
 
 
-def worker_name() -> str:
-    """Who holds a claim: host and process id."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:120]
-
-
 def _claimable(now: datetime, stale_before: datetime):
     return (
         OutboxMessage.sent_at.is_(None),
@@ -59,19 +53,12 @@ def _claimable(now: datetime, stale_before: datetime):
 def claim_batch(worker: str, now: datetime, size: int, claim_timeout: int) -> list[int]:
     """Mark up to size due messages as this worker's and commit; return their ids."""
     db.session.commit()
-    on_postgres = db.session.get_bind().dialect.name == "postgresql"
-    if not on_postgres:
-        # One writer at a time: take SQLite's write lock before reading what to claim.
-        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-    query = (
+    ids = list(db.session.scalars(for_claim(
         select(OutboxMessage.id)
         .where(*_claimable(now, now - timedelta(seconds=claim_timeout)))
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .limit(size)
-    )
-    if on_postgres:
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+    )))
     if ids:
         db.session.execute(
             update(OutboxMessage)
